@@ -1,0 +1,47 @@
+# Two commands on a fresh machine: `make run` and `make test` (README.md).
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+LINT_STAMP := tools/cypher-lint/node_modules/.installed-stamp
+HARNESS := tools/neo4j-harness/target/classpath.txt
+
+.PHONY: run test setup lint check demo bench clean
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+$(LINT_STAMP): tools/cypher-lint/package.json tools/cypher-lint/package-lock.json
+	cd tools/cypher-lint && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(HARNESS): tools/neo4j-harness/pom.xml $(wildcard tools/neo4j-harness/src/main/java/govcat/*.java)
+	cd tools/neo4j-harness && mvn -q -B package dependency:build-classpath \
+		-Dmdep.outputFile=target/classpath.txt
+
+run: $(STAMP)
+	$(BIN)/govcat demo
+	$(BIN)/govcat serve --host $(HOST) --port $(PORT)
+
+demo: $(STAMP)
+	$(BIN)/govcat demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/mypy catalog
+
+test: $(STAMP) $(LINT_STAMP) $(HARNESS) lint
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/load.py
+
+clean:
+	rm -rf $(VENV) tools/cypher-lint/node_modules tools/neo4j-harness/target var

@@ -1,0 +1,48 @@
+"""A submission as RDF: the triples to store and, for each subject, where it came from.
+
+Loaders (spreadsheet rows, RDF files) and the API all end here, so validation and the store
+see one shape of input and every error can be traced to a file, sheet, row and column.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import Graph, URIRef
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record came from: a file (and sheet and row), or an API request."""
+
+    source: str
+    sheet: str | None = None
+    row: int | None = None
+
+    def describe(self) -> str:
+        parts = [self.source]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        return ", ".join(parts)
+
+
+@dataclass
+class ChangeSet:
+    """Triples of one submission. `subjects` are the records it defines: each one's stored
+    description (properties and outgoing relationships) is replaced by the one given here."""
+
+    graph: Graph = field(default_factory=Graph)
+    subjects: dict[URIRef, Origin] = field(default_factory=dict)
+    columns: dict[tuple[URIRef, URIRef], str] = field(default_factory=dict)
+    duplicates: list[tuple[URIRef, Origin, Origin]] = field(default_factory=list)
+
+    def origin(self, node: URIRef) -> Origin | None:
+        return self.subjects.get(node)
+
+    def column(self, node: URIRef, predicate: URIRef | None) -> str | None:
+        return None if predicate is None else self.columns.get((node, predicate))
+
+    def __len__(self) -> int:
+        return len(self.subjects)

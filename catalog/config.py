@@ -1,0 +1,35 @@
+"""Settings read from the environment (prefix GOVCAT_), one place for every knob."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_BASE_IRI = "http://127.0.0.1:8000/id/"
+
+
+def _env(name: str, default: str = "") -> str:
+    return os.environ.get(f"GOVCAT_{name}", default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the store is and which IRIs govcat mints.
+
+    store: "falkordb" (embedded default, or an existing server via falkordb_url) or "neo4j".
+    """
+
+    base_iri: str = field(default_factory=lambda: _env("BASE_IRI", DEFAULT_BASE_IRI))
+    store: str = field(default_factory=lambda: _env("STORE", "falkordb"))
+    data_dir: Path = field(default_factory=lambda: Path(_env("DATA_DIR", "var/data")))
+    falkordb_url: str = field(default_factory=lambda: _env("FALKORDB_URL"))
+    graph_name: str = field(default_factory=lambda: _env("GRAPH", "govcat"))
+    neo4j_uri: str = field(default_factory=lambda: _env("NEO4J_URI", "neo4j://127.0.0.1:7687"))
+    neo4j_user: str = field(default_factory=lambda: _env("NEO4J_USER", "neo4j"))
+    neo4j_password: str = field(default_factory=lambda: _env("NEO4J_PASSWORD"))
+    neo4j_database: str = field(default_factory=lambda: _env("NEO4J_DATABASE", "neo4j"))
+
+    def __post_init__(self) -> None:
+        if not self.base_iri.endswith(("/", "#")):
+            object.__setattr__(self, "base_iri", self.base_iri + "/")

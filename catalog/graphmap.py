@@ -1,0 +1,111 @@
+"""RDF ⇄ property graph, by the ontology's mapping (catalog.ontology), for any class.
+
+A resource becomes a node (label: its class's local name; key: its IRI), a literal a property
+named by its JSON-LD term (`title@fa` for language-tagged ones), a resource a relationship typed
+by its term. Both stores hold the same nodes, so the same code reads either back as RDF.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from catalog.ontology import Mapping, bind_prefixes, mapping
+
+Scalar = str | int | float | bool
+
+
+@dataclass(frozen=True)
+class Node:
+    iri: str
+    label: str
+    props: dict[str, Scalar | list[Scalar]]
+    rels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+class MappingError(ValueError):
+    """RDF that the ontology cannot place: an unknown class or property, a blank node."""
+
+    def __init__(self, subject: str, problem: str) -> None:
+        super().__init__(f"{subject}: {problem}")
+        self.subject = subject
+        self.problem = problem
+
+
+def _py(lit: Literal) -> Scalar:
+    value = lit.toPython()
+    if isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)  # keep decimals exact inside the store
+    return str(lit)
+
+
+def _node(g: Graph, s: URIRef, mp: Mapping) -> Node:
+    classes = [c for c in g.objects(s, RDF.type) if c in mp.label_of]
+    if len(classes) != 1:
+        found = ", ".join(sorted(str(c) for c in g.objects(s, RDF.type))) or "none"
+        raise MappingError(str(s), f"needs exactly one govcat class as rdf:type (found: {found})")
+    props: dict[str, list[Scalar]] = defaultdict(list)
+    rels: dict[str, list[str]] = defaultdict(list)
+    for p, o in g.predicate_objects(s):
+        if p == RDF.type:
+            continue
+        term = mp.term(p)  # type: ignore[arg-type]
+        if term is None:
+            raise MappingError(str(s), f"property {p} is not in the govcat ontology")
+        if isinstance(o, BNode):
+            raise MappingError(str(s), f"{term.name}: blank nodes are not stored; give it an IRI")
+        if term.is_object:
+            if not isinstance(o, URIRef):
+                raise MappingError(str(s), f"{term.name} must point at a resource, not a literal")
+            rels[term.name].append(str(o))
+        else:
+            if not isinstance(o, Literal):
+                raise MappingError(str(s), f"{term.name} must be a literal value")
+            key = f"{term.name}@{o.language}" if term.is_lang and o.language else term.name
+            props[key].append(_py(o))
+    flat = {k: (sorted(v, key=str) if len(v) > 1 else v[0]) for k, v in props.items()}
+    return Node(str(s), mp.label_of[classes[0]], flat,  # type: ignore[arg-type]
+                {k: tuple(sorted(v)) for k, v in rels.items()})
+
+
+def graph_to_nodes(g: Graph, subjects: Iterable[URIRef]) -> list[Node]:
+    mp = mapping()
+    return [_node(g, s, mp) for s in subjects]
+
+
+def _literal(value: Any, key: str, mp: Mapping) -> Literal:
+    name, _, lang = key.partition("@")
+    term = mp.terms[name]
+    if lang:
+        return Literal(value, lang=lang)
+    return Literal(value, datatype=term.datatype)
+
+
+def nodes_to_graph(nodes: Iterable[Node], g: Graph | None = None) -> Graph:
+    mp = mapping()
+    out = bind_prefixes(g if g is not None else Graph())
+    for node in nodes:
+        s = URIRef(node.iri)
+        if node.label in mp.class_of:
+            out.add((s, RDF.type, mp.class_of[node.label]))
+        for key, value in node.props.items():
+            if key == "iri" or key.partition("@")[0] not in mp.terms:
+                continue
+            for v in value if isinstance(value, list) else [value]:
+                out.add((s, mp.terms[key.partition("@")[0]].iri, _literal(v, key, mp)))
+        for rel, targets in node.rels.items():
+            if rel in mp.terms:
+                for t in targets:
+                    out.add((s, mp.terms[rel].iri, URIRef(t)))
+    return out

@@ -1,0 +1,266 @@
+"""Input records: one pydantic model per kind of thing a steward registers.
+
+Field names are the spreadsheet keys (loaders/schema.py, a published contract). Text is
+normalized on the way in (catalog.text); dates may be Solar Hijri or ISO (catalog.jalali).
+Cardinality rules that the regulation states (a service maps to one or more duties, R-4.1)
+are left to the SHACL shapes, so their messages cite the requirement.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from rdflib.namespace import SKOS
+
+from catalog.jalali import parse_date
+from catalog.ontology import codelists_graph
+from catalog.text import normalize_fa, normalize_key, search_key
+from catalog.vocab import CODE
+
+REF_PATTERN = r"^[^\s/:;#?]+$"
+QUALIFIED_PATTERN = r"^[^\s/:;#?]+:[^\s/:;#?]+$"
+
+
+def _text(value: Any) -> Any:
+    return normalize_fa(value) if isinstance(value, str) else value
+
+
+def _opt_text(value: Any) -> Any:
+    if value is None:
+        return None
+    text = normalize_fa(str(value))
+    return text or None
+
+
+def _key(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(int(value)) if float(value).is_integer() else str(value)
+    return normalize_key(value) if isinstance(value, str) else value
+
+
+def _opt_key(value: Any) -> Any:
+    value = _key(value)
+    return value or None
+
+
+def _split(value: Any) -> Any:
+    """A `;`-separated cell, or a list already."""
+    if value is None:
+        return ()
+    if isinstance(value, str | int | float):
+        # The Persian semicolon separates list items as well as the Latin one.
+        parts = [_key(p) for p in normalize_fa(str(_key(value))).replace("؛", ";").split(";")]
+        return tuple(p for p in parts if p)
+    return tuple(_key(v) for v in value if _key(v))
+
+
+def _split_text(value: Any) -> Any:
+    if isinstance(value, str):
+        items = normalize_fa(value).replace("؛", ";").split(";")
+        return tuple(p for p in (x.strip() for x in items) if p)
+    return () if value is None else tuple(normalize_fa(str(v)) for v in value)
+
+
+def _date(value: Any) -> Any:
+    if value in (None, ""):
+        return None
+    return parse_date(value)
+
+
+def _bool(value: Any) -> Any:
+    if value is None or isinstance(value, bool):
+        return value
+    text = normalize_fa(str(value)).casefold()
+    if text == "":
+        return None
+    if text in ("yes", "true", "1", "بله", "بلی", "آری", "دارد"):
+        return True
+    if text in ("no", "false", "0", "خیر", "نه", "ندارد"):
+        return False
+    raise ValueError("expected yes or no (بله / خیر)")
+
+
+@cache
+def codes(scheme: str) -> dict[str, str]:
+    """One SKOS code list of ontology/codelists.ttl: each notation, and each fa or en label,
+    normalized, to its notation (a steward may write «تهران» or `tehran`)."""
+    prefix = f"{CODE}{scheme}/"
+    g = codelists_graph()
+    found: dict[str, str] = {}
+    for c, n in g.subject_objects(SKOS.notation):
+        if str(c).startswith(prefix):
+            found[str(n).lower()] = str(n)
+            for label in g.objects(c, SKOS.prefLabel):
+                found.setdefault(search_key(str(label)), str(n))
+    return found
+
+
+def _in_scheme(scheme: str) -> Any:
+    def check(value: Any) -> str | None:
+        key = _opt_key(value)
+        if key is None:
+            return None
+        table = codes(scheme)
+        notation = table.get(str(key).lower()) or table.get(search_key(str(key)))
+        if notation is None:
+            allowed = sorted(set(table.values()))
+            raise ValueError(f"{key!r} is not one of: {', '.join(allowed)}")
+        return notation
+
+    return check
+
+
+def _code_in(scheme: str) -> Any:
+    return Annotated[str | None, BeforeValidator(_in_scheme(scheme))]
+
+
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=2000)]
+OptText = Annotated[str | None, BeforeValidator(_opt_text), Field(max_length=2000)]
+Ref = Annotated[str, BeforeValidator(_key), Field(min_length=1, max_length=120, pattern=REF_PATTERN)]
+OptRef = Annotated[str | None, BeforeValidator(_opt_key), Field(max_length=120, pattern=REF_PATTERN)]
+Qualified = Annotated[str, BeforeValidator(_key), Field(pattern=QUALIFIED_PATTERN, max_length=250)]
+AnyRef = Annotated[str, Field(pattern=r"^[^\s/;#?]+$", max_length=250)]
+RefList = Annotated[tuple[AnyRef, ...], BeforeValidator(_split)]
+QualifiedList = Annotated[tuple[Annotated[str, Field(pattern=QUALIFIED_PATTERN)], ...],
+                          BeforeValidator(_split)]
+TextList = Annotated[tuple[Annotated[str, Field(max_length=2000)], ...], BeforeValidator(_split_text)]
+OptDate = Annotated[date | None, BeforeValidator(_date)]
+OptBool = Annotated[bool | None, BeforeValidator(_bool)]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Agency(Record):
+    """An executive agency, or a subsidiary, provincial or delegated body of one (R-20)."""
+
+    code: Ref
+    name_fa: Text
+    name_en: OptText = None
+    parent_code: OptRef = None
+    kind: Annotated[str, BeforeValidator(_in_scheme("agency-kind"))]
+    province: _code_in("province") = None  # type: ignore[valid-type]
+
+
+class Unit(Record):
+    id: Ref
+    agency_code: Ref
+    name_fa: Text
+    name_en: OptText = None
+    parent_id: OptRef = None
+    province: _code_in("province") = None  # type: ignore[valid-type]
+
+
+class Post(Record):
+    id: Ref
+    unit_id: Ref
+    title_fa: Text
+    title_en: OptText = None
+    agency_code: OptRef = None
+
+
+class Employee(Record):
+    """A person by a synthetic or HR employee ID only: govcat keeps no names (R-4.3)."""
+
+    id: Ref
+    post_id: RefList
+    agency_code: OptRef = None
+
+
+class Duty(Record):
+    """A legal duty or mission of an agency (step 1, R-3.1)."""
+
+    agency_code: Ref
+    ref: Ref
+    title_fa: Text
+    title_en: OptText = None
+    legal_basis: TextList = ()
+    duty_id: OptRef = None
+    status: _code_in("status") = None  # type: ignore[valid-type]
+    changed_on: OptDate = None
+
+
+class Service(Record):
+    """A public service or inquiry (step 2, R-4)."""
+
+    agency_code: Ref
+    ref: Ref
+    title_fa: Text
+    title_en: OptText = None
+    kind: Annotated[str, BeforeValidator(_in_scheme("service-kind"))]
+    duties: RefList = ()
+    units: RefList = ()
+    posts: RefList = ()
+    employees: RefList = ()
+    delivery: _code_in("delivery-level") = None  # type: ignore[valid-type]
+    service_id: OptRef = None
+    status: _code_in("status") = None  # type: ignore[valid-type]
+    legacy_id: OptRef = None
+
+
+class InformationSystem(Record):
+    agency_code: Ref
+    ref: Ref
+    name_fa: Text
+    name_en: OptText = None
+    url: Annotated[str | None, BeforeValidator(_opt_key),
+                   Field(pattern=r"^https?://\S+$", max_length=2000)] = None
+    services: RefList = ()
+
+
+class Dataset(Record):
+    agency_code: Ref
+    ref: Ref
+    title_fa: Text
+    title_en: OptText = None
+    information_system: Annotated[str, BeforeValidator(_key), Field(pattern=r"^[^\s/;#?]+$")]
+    services: RefList = ()
+    personal_data: OptBool = None
+    classification: _code_in("classification") = None  # type: ignore[valid-type]
+    update_frequency: _code_in("frequency") = None  # type: ignore[valid-type]
+
+
+class DataFlow(Record):
+    """An edge of the data map: one dataset moving from one system to another (R-10.1)."""
+
+    from_system: Qualified
+    to_system: Qualified
+    dataset: Qualified
+    purpose_fa: OptText = None
+
+
+class Chain(Record):
+    """An inter-agency service chain (R-6.1); the final service's agency answers for it (R-6.2)."""
+
+    ref: Ref
+    title_fa: Text
+    title_en: OptText = None
+    final_service: Qualified
+    responsible_agency: OptRef = None
+
+
+class ChainLink(Record):
+    chain_ref: Ref
+    order: Annotated[int, BeforeValidator(lambda v: _key(v)), Field(ge=1, le=10_000)]
+    service: Qualified
+    depends_on: Annotated[tuple[Annotated[int, Field(ge=1)], ...], BeforeValidator(_split)] = ()
+    datasets: QualifiedList = ()
+
+
+RECORD_TYPES: dict[str, type[Record]] = {
+    "agencies": Agency,
+    "units": Unit,
+    "posts": Post,
+    "employees": Employee,
+    "duties": Duty,
+    "services": Service,
+    "information_systems": InformationSystem,
+    "datasets": Dataset,
+    "data_flows": DataFlow,
+    "chains": Chain,
+    "chain_links": ChainLink,
+}

@@ -1,0 +1,233 @@
+"""Records (catalog.model) to RDF, with the spreadsheet column behind every triple.
+
+This is the one place that knows which ontology term each spreadsheet column becomes
+(docs/model.md). Ownership (gc:agency) is written on every record for tenancy (R-20.1).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, ORG, RDF, SKOS, XSD
+
+from catalog import model as m
+from catalog.changeset import ChangeSet, Origin
+from catalog.iris import Iris
+from catalog.vocab import ADMS, CPSV, CV, ELI, GC, concept
+
+AgencyLookup = Callable[[URIRef], URIRef | None]
+
+
+@dataclass
+class _Builder:
+    iris: Iris
+    lookup: AgencyLookup
+    cs: ChangeSet = field(default_factory=ChangeSet)
+    owner: dict[URIRef, URIRef] = field(default_factory=dict)
+
+    def subject(self, iri: URIRef, cls: URIRef, origin: Origin, agency: URIRef | None) -> URIRef:
+        if iri in self.cs.subjects:
+            self.cs.duplicates.append((iri, self.cs.subjects[iri], origin))
+        self.cs.subjects[iri] = origin
+        self.cs.graph.add((iri, RDF.type, cls))
+        self.add(iri, GC.agency, agency, "agency_code")
+        if agency is not None:
+            self.owner[iri] = agency
+        return iri
+
+    def add(self, s: URIRef, p: URIRef, o: URIRef | Literal | None, column: str) -> None:
+        # The column is recorded even for an empty cell: a missing value is reported there.
+        self.cs.columns.setdefault((s, p), column)
+        if o is not None:
+            self.cs.graph.add((s, p, o))
+
+    def refs(self, s: URIRef, p: URIRef, targets: Iterable[URIRef], column: str) -> None:
+        self.cs.columns.setdefault((s, p), column)
+        for target in targets:
+            self.add(s, p, target, column)
+
+    def text(self, s: URIRef, p: URIRef, fa: str | None, en: str | None, column: str) -> None:
+        if fa:
+            self.add(s, p, Literal(fa, lang="fa"), column)
+        if en:
+            self.add(s, p, Literal(en, lang="en"), column.replace("_fa", "_en"))
+
+    def code(self, s: URIRef, p: URIRef, scheme: str, value: str | None, column: str) -> None:
+        if value:
+            self.add(s, p, URIRef(concept(scheme, value)), column)
+
+    def agency_of(self, iri: URIRef) -> URIRef | None:
+        return self.owner.get(iri) or self.lookup(iri)
+
+
+def _agency(b: _Builder, r: m.Agency, o: Origin) -> None:
+    s = b.subject(b.iris.agency(r.code), CV.PublicOrganisation, o, None)
+    b.add(s, DCTERMS.identifier, Literal(r.code), "code")
+    b.text(s, SKOS.prefLabel, r.name_fa, r.name_en, "name_fa")
+    b.code(s, ORG.classification, "agency-kind", r.kind, "kind")
+    b.code(s, DCTERMS.spatial, "province", r.province, "province")
+    if r.parent_code:
+        b.add(s, ORG.subOrganizationOf, b.iris.agency(r.parent_code), "parent_code")
+
+
+def _unit(b: _Builder, r: m.Unit, o: Origin) -> None:
+    agency = b.iris.agency(r.agency_code)
+    s = b.subject(b.iris.unit(r.id), ORG.OrganizationalUnit, o, agency)
+    b.add(s, DCTERMS.identifier, Literal(r.id), "id")
+    b.text(s, SKOS.prefLabel, r.name_fa, r.name_en, "name_fa")
+    b.add(s, ORG.unitOf, agency, "agency_code")
+    b.code(s, DCTERMS.spatial, "province", r.province, "province")
+    if r.parent_id:
+        b.add(s, ORG.subOrganizationOf, b.iris.unit(r.parent_id), "parent_id")
+
+
+def _post(b: _Builder, r: m.Post, o: Origin) -> None:
+    unit = b.iris.unit(r.unit_id)
+    agency = b.iris.agency(r.agency_code) if r.agency_code else b.agency_of(unit)
+    s = b.subject(b.iris.post(r.id), ORG.Post, o, agency)
+    b.add(s, DCTERMS.identifier, Literal(r.id), "id")
+    b.text(s, SKOS.prefLabel, r.title_fa, r.title_en, "title_fa")
+    b.add(s, ORG.postIn, unit, "unit_id")
+
+
+def _employee(b: _Builder, r: m.Employee, o: Origin) -> None:
+    posts = [b.iris.post(p) for p in r.post_id]
+    agency = b.iris.agency(r.agency_code) if r.agency_code else next(
+        (a for a in map(b.agency_of, posts) if a is not None), None)
+    s = b.subject(b.iris.employee(r.id), GC.Employee, o, agency)
+    b.add(s, DCTERMS.identifier, Literal(r.id), "id")
+    b.refs(s, ORG.holds, posts, "post_id")
+
+
+def _duty(b: _Builder, r: m.Duty, o: Origin) -> None:
+    agency = b.iris.agency(r.agency_code)
+    s = b.subject(b.iris.owned("duty", r.agency_code, r.ref), GC.Duty, o, agency)
+    b.add(s, GC.ref, Literal(r.ref), "ref")
+    b.text(s, DCTERMS.title, r.title_fa, r.title_en, "title_fa")
+    b.refs(s, CPSV.implements, [_law(b, text, o) for text in r.legal_basis], "legal_basis")
+    b.add(s, GC.dutyId, Literal(r.duty_id) if r.duty_id else None, "duty_id")
+    b.code(s, ADMS.status, "status", r.status or "draft", "status")
+    b.add(s, GC.changedOn, Literal(r.changed_on, datatype=XSD.date) if r.changed_on else None,
+          "changed_on")
+
+
+def _law(b: _Builder, text: str, origin: Origin) -> URIRef:
+    """The legal resource a duty implements (R-3.1): one node per distinct legal text."""
+    law = b.iris.law(text)
+    b.cs.graph.add((law, RDF.type, ELI.LegalResource))
+    b.cs.graph.add((law, DCTERMS.title, Literal(text, lang="fa")))
+    b.cs.subjects.setdefault(law, origin)
+    return law
+
+
+def _service(b: _Builder, r: m.Service, o: Origin) -> None:
+    agency = b.iris.agency(r.agency_code)
+    s = b.subject(b.iris.owned("service", r.agency_code, r.ref), CPSV.PublicService, o, agency)
+    b.add(s, GC.ref, Literal(r.ref), "ref")
+    b.text(s, DCTERMS.title, r.title_fa, r.title_en, "title_fa")
+    b.code(s, DCTERMS.type, "service-kind", r.kind, "kind")
+    b.add(s, CV.hasCompetentAuthority, agency, "agency_code")
+    b.refs(s, CPSV.follows, [b.iris.qualified("duty", d, r.agency_code) for d in r.duties],
+           "duties")
+    b.refs(s, GC.deliveringUnit, map(b.iris.unit, r.units), "units")
+    b.refs(s, GC.deliveringPost, map(b.iris.post, r.posts), "posts")
+    b.refs(s, GC.deliveringEmployee, map(b.iris.employee, r.employees), "employees")
+    b.code(s, GC.deliveryLevel, "delivery-level", r.delivery, "delivery")
+    b.add(s, GC.serviceId, Literal(r.service_id) if r.service_id else None, "service_id")
+    b.code(s, ADMS.status, "status", r.status or "draft", "status")
+    b.add(s, GC.legacyId, Literal(r.legacy_id) if r.legacy_id else None, "legacy_id")
+
+
+def _system(b: _Builder, r: m.InformationSystem, o: Origin) -> None:
+    agency = b.iris.agency(r.agency_code)
+    s = b.subject(b.iris.owned("system", r.agency_code, r.ref), GC.InformationSystem, o, agency)
+    b.add(s, GC.ref, Literal(r.ref), "ref")
+    b.text(s, DCTERMS.title, r.name_fa, r.name_en, "name_fa")
+    b.add(s, DCTERMS.publisher, agency, "agency_code")
+    b.add(s, DCAT.endpointURL, Literal(r.url, datatype=XSD.anyURI) if r.url else None, "url")
+    b.refs(s, GC.supportsService,
+           [b.iris.qualified("service", x, r.agency_code) for x in r.services], "services")
+
+
+def _dataset(b: _Builder, r: m.Dataset, o: Origin) -> None:
+    agency = b.iris.agency(r.agency_code)
+    s = b.subject(b.iris.owned("dataset", r.agency_code, r.ref), DCAT.Dataset, o, agency)
+    b.add(s, GC.ref, Literal(r.ref), "ref")
+    b.text(s, DCTERMS.title, r.title_fa, r.title_en, "title_fa")
+    b.add(s, DCTERMS.publisher, agency, "agency_code")
+    b.add(s, GC.heldIn, b.iris.qualified("system", r.information_system, r.agency_code),
+          "information_system")
+    b.refs(s, GC.usedByService,
+           [b.iris.qualified("service", x, r.agency_code) for x in r.services], "services")
+    if r.personal_data is not None:
+        b.add(s, GC.personalData, Literal(r.personal_data), "personal_data")
+    b.code(s, DCTERMS.accessRights, "classification", r.classification, "classification")
+    b.code(s, DCTERMS.accrualPeriodicity, "frequency", r.update_frequency, "update_frequency")
+
+
+def _pair(ref: str) -> tuple[str, str]:
+    agency, _, local = ref.partition(":")
+    return agency, local
+
+
+def _flow(b: _Builder, r: m.DataFlow, o: Origin) -> None:
+    src, dst, ds = _pair(r.from_system), _pair(r.to_system), _pair(r.dataset)
+    s = b.subject(b.iris.flow(src, dst, ds), GC.DataFlow, o, b.iris.agency(src[0]))
+    b.add(s, GC.fromSystem, b.iris.owned("system", *src), "from_system")
+    b.add(s, GC.toSystem, b.iris.owned("system", *dst), "to_system")
+    b.add(s, GC.carriesDataset, b.iris.owned("dataset", *ds), "dataset")
+    b.text(s, DCTERMS.description, r.purpose_fa, None, "purpose_fa")
+
+
+def _chain(b: _Builder, r: m.Chain, o: Origin) -> None:
+    final_agency, _ = _pair(r.final_service)
+    # R-6.2: when the sheet leaves it empty, the final service's agency is responsible.
+    responsible = b.iris.agency(r.responsible_agency or final_agency)
+    s = b.subject(b.iris.chain(r.ref), GC.ServiceChain, o, responsible)
+    b.add(s, GC.ref, Literal(r.ref), "ref")
+    b.text(s, DCTERMS.title, r.title_fa, r.title_en, "title_fa")
+    b.add(s, GC.finalService, b.iris.qualified("service", r.final_service), "final_service")
+    b.add(s, GC.responsibleAgency, responsible, "responsible_agency")
+
+
+def _chain_link(b: _Builder, r: m.ChainLink, o: Origin) -> None:
+    chain = b.iris.chain(r.chain_ref)
+    s = b.subject(b.iris.chain_link(r.chain_ref, r.order), GC.ChainLink, o, b.agency_of(chain))
+    b.add(chain, GC.hasLink, s, "chain_ref")
+    b.add(s, GC.order, Literal(r.order), "order")
+    b.add(s, GC.linkService, b.iris.qualified("service", r.service), "service")
+    b.refs(s, GC.dependsOn, [b.iris.chain_link(r.chain_ref, n) for n in r.depends_on],
+           "depends_on")
+    b.refs(s, GC.exchangesDataset, [b.iris.qualified("dataset", d) for d in r.datasets],
+           "datasets")
+
+
+_MAPPERS: dict[type[m.Record], Callable[[_Builder, m.Record, Origin], None]] = {
+    m.Agency: _agency,  # type: ignore[dict-item]
+    m.Unit: _unit,  # type: ignore[dict-item]
+    m.Post: _post,  # type: ignore[dict-item]
+    m.Employee: _employee,  # type: ignore[dict-item]
+    m.Duty: _duty,  # type: ignore[dict-item]
+    m.Service: _service,  # type: ignore[dict-item]
+    m.InformationSystem: _system,  # type: ignore[dict-item]
+    m.Dataset: _dataset,  # type: ignore[dict-item]
+    m.DataFlow: _flow,  # type: ignore[dict-item]
+    m.Chain: _chain,  # type: ignore[dict-item]
+    m.ChainLink: _chain_link,  # type: ignore[dict-item]
+}
+
+
+def to_changeset(
+    records: Iterable[tuple[m.Record, Origin]], iris: Iris, lookup: AgencyLookup
+) -> ChangeSet:
+    """Records in dependency order (agencies, units, posts, … as in loaders.schema.SHEETS).
+
+    `lookup` answers the agency of a unit, post or chain already in the store, for records
+    whose agency the sheet leaves to be derived (a post's agency is its unit's).
+    """
+    b = _Builder(iris, lookup)
+    for record, origin in records:
+        _MAPPERS[type(record)](b, record, origin)
+    return b.cs

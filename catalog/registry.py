@@ -1,0 +1,151 @@
+"""The registry: the core's one entry point for writes and reads of catalog records.
+
+Every write takes the same path (ARCHITECTURE.md): records → RDF change set → SHACL on the
+change plus its stored neighbourhood → one atomic store write. Nothing is stored unless the
+whole submission is valid.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from catalog import model as m
+from catalog.changeset import ChangeSet, Origin
+from catalog.graphmap import MappingError, graph_to_nodes, nodes_to_graph
+from catalog.iris import Iris
+from catalog.ontology import bind_prefixes, codelists_graph, mapping
+from catalog.problems import Problem, Rejected
+from catalog.records_rdf import to_changeset
+from catalog.store import cypher
+from catalog.store.port import GraphStore, StoreChange
+from catalog.validation import validate
+from catalog.vocab import GC
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a valid submission did: how many records it stored, by kind."""
+
+    stored: int
+    by_label: dict[str, int]
+
+
+class Registry:
+    def __init__(self, store: GraphStore, iris: Iris) -> None:
+        self.store = store
+        self.iris = iris
+
+    # -- writes -------------------------------------------------------------------------------
+
+    def changeset(self, records: Iterable[tuple[m.Record, Origin]]) -> ChangeSet:
+        return to_changeset(records, self.iris, self._stored_agency)
+
+    def check(self, cs: ChangeSet) -> list[Problem]:
+        """Every problem of a submission, without writing anything."""
+        problems = list(cs_duplicates(cs))
+        try:
+            graph_to_nodes(cs.graph, cs.subjects)
+        except MappingError as exc:
+            problems.append(Problem(message_en=exc.problem, message_fa=_fa_mapping(exc),
+                                    source=_source(cs, exc.subject), focus=exc.subject))
+            return problems
+        return problems + validate(cs, self.store)
+
+    def submit(self, cs: ChangeSet) -> Outcome:
+        problems = self.check(cs)
+        if problems:
+            raise Rejected(problems)
+        return self.apply_checked(cs)
+
+    def apply_checked(self, cs: ChangeSet) -> Outcome:
+        """Store a change set that `check` has just passed, in one atomic write."""
+        nodes = graph_to_nodes(cs.graph, cs.subjects)
+        links = [(str(s), term, str(o)) for s, term, o in _links_of_unreplaced(cs)]
+        self.store.apply(StoreChange(nodes, links))
+        counts: dict[str, int] = {}
+        for n in nodes:
+            counts[n.label] = counts.get(n.label, 0) + 1
+        return Outcome(len(nodes), counts)
+
+    def _stored_agency(self, iri: URIRef) -> URIRef | None:
+        for node in self.store.describe([str(iri)]):
+            agencies = node.rels.get("agency", ())
+            if agencies:
+                return URIRef(agencies[0])
+        return None
+
+    def ensure_code_lists(self) -> None:
+        """Store the SKOS code lists of the ontology, so relationships to concepts meet nodes
+        with labels and notations (skipped when they are all there already)."""
+        codes = codelists_graph()
+        known = mapping()
+        subjects = {s for s, c in codes.subject_objects(RDF.type)
+                    if c in (SKOS.Concept, SKOS.ConceptScheme) and isinstance(s, URIRef)}
+        stored = self.store.read(cypher.COUNT_IRIS, {"iris": sorted(map(str, subjects))})
+        if stored and stored[0]["n"] == len(subjects):
+            return
+        g = Graph()
+        for s, p, o in codes:
+            if s in subjects and (p == RDF.type or known.term(p) is not None):  # type: ignore[arg-type]
+                g.add((s, p, o))
+        self.store.apply(StoreChange(graph_to_nodes(g, sorted(subjects))))
+
+    # -- reads --------------------------------------------------------------------------------
+
+    def describe(self, iri: str) -> Graph | None:
+        nodes = self.store.describe([iri])
+        return nodes_to_graph(nodes) if nodes else None
+
+    def export(self, agency: str | None = None, page: int = 5000) -> Graph:
+        g = bind_prefixes(Graph())
+        for chunk in self._iris(agency, page):
+            nodes_to_graph(self.store.describe(chunk), g)
+        return g
+
+    def _iris(self, agency: str | None, page: int) -> Iterable[list[str]]:
+        if agency is not None:
+            rows = self.store.read(cypher.AGENCY_IRIS, {"agency": str(self.iris.agency(agency))})
+            iris = sorted({i for r in rows for i in r["iris"] if i})
+            for start in range(0, len(iris), page):
+                yield iris[start:start + page]
+            return
+        after = ""
+        while True:
+            rows = self.store.read(cypher.ALL_IRIS_PAGE, {"after": after, "limit": page})
+            if not rows:
+                return
+            yield [r["iri"] for r in rows]
+            after = rows[-1]["iri"]
+
+    def counts(self) -> dict[str, int]:
+        return {r["label"]: r["n"] for r in self.store.read(cypher.COUNT_BY_LABEL)}
+
+
+def cs_duplicates(cs: ChangeSet) -> Iterable[Problem]:
+    for iri, first, second in cs.duplicates:
+        yield Problem(
+            message_en=f"the same record is defined twice (first at {first.describe()})",
+            message_fa=f"این رکورد دو بار تعریف شده است (بار نخست: {first.describe()})",
+            source=second.source, sheet=second.sheet, row=second.row, focus=str(iri),
+        )
+
+
+def _links_of_unreplaced(cs: ChangeSet) -> Iterable[tuple[URIRef, str, URIRef]]:
+    """Triples whose subject this submission does not define: only gc:hasLink, from a stored
+    chain to a link registered now (records_rdf._chain_link)."""
+    for s, _, o in cs.graph.triples((None, GC.hasLink, None)):
+        if s not in cs.subjects and isinstance(s, URIRef) and isinstance(o, URIRef):
+            yield s, "hasLink", o
+
+
+def _source(cs: ChangeSet, subject: str) -> str | None:
+    origin = cs.origin(URIRef(subject))
+    return origin.source if origin else None
+
+
+def _fa_mapping(exc: MappingError) -> str:
+    return f"این داده با هستان‌شناسی govcat سازگار نیست: {exc.problem}"

@@ -1,0 +1,95 @@
+"""FalkorDB adapter: the embedded default store (see ADR 0002).
+
+Each statement is atomic in FalkorDB; a change of several statements goes in one Redis
+MULTI/EXEC block, which the server runs without interleaving and appends to the AOF as a unit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import redis.exceptions
+from falkordb import FalkorDB
+from falkordb.helpers import stringify_param_value
+
+from catalog.graphmap import Node
+from catalog.store import cypher
+from catalog.store.port import ReadOnlyViolation, Row, StoreChange, StoreError, StoreUnavailable
+from catalog.store.rows import node_from_row
+
+_INDEX = "CREATE INDEX FOR (n:Resource) ON (n.iri)"
+
+
+def _header(params: Mapping[str, Any]) -> str:
+    return "CYPHER " + " ".join(f"{k}={stringify_param_value(v)} " for k, v in params.items())
+
+
+class FalkorStore:
+    name = "falkordb"
+
+    def __init__(self, client: FalkorDB, graph: str, on_write: Any = None) -> None:
+        self._client = client
+        self._graph = client.select_graph(graph)
+        self._graph_name = graph
+        self._on_write = on_write  # e.g. the server manager's AOF housekeeping
+
+    def _run(self, query: str, params: Mapping[str, Any] | None, read_only: bool) -> list[Row]:
+        try:
+            if read_only:
+                result = self._graph.ro_query(query, dict(params or {}))
+            else:
+                result = self._graph.query(query, dict(params or {}))
+        except redis.exceptions.ConnectionError as exc:
+            raise StoreUnavailable(f"FalkorDB is not reachable: {exc}") from exc
+        except redis.exceptions.ResponseError as exc:
+            if "read-only" in str(exc) or "RO_QUERY" in str(exc):
+                raise ReadOnlyViolation(str(exc)) from exc
+            raise StoreError(str(exc)) from exc
+        names = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
+        return [dict(zip(names, r, strict=True)) for r in result.result_set]
+
+    def setup(self) -> None:
+        indexed = self._run("CALL db.indexes() YIELD label, properties RETURN label, properties",
+                            None, read_only=True)
+        if not any(r["label"] == "Resource" and "iri" in r["properties"] for r in indexed):
+            self._run(_INDEX, None, read_only=False)
+
+    def apply(self, change: StoreChange) -> None:
+        batches = cypher.write_batches(change.nodes, change.links)
+        if len(batches) == 1:
+            self._run(*batches[0], read_only=False)
+            return
+        pipe = self._client.connection.pipeline(transaction=True)
+        for query, params in batches:
+            pipe.execute_command("GRAPH.QUERY", self._graph_name, _header(params) + query,
+                                 "--compact")
+        try:
+            replies = pipe.execute(raise_on_error=True)
+        except redis.exceptions.ConnectionError as exc:
+            raise StoreUnavailable(f"FalkorDB is not reachable: {exc}") from exc
+        except redis.exceptions.ResponseError as exc:
+            raise StoreError(str(exc)) from exc
+        for reply in replies:
+            if isinstance(reply, Exception):
+                raise StoreError(str(reply))
+
+    def describe(self, iris: Sequence[str]) -> list[Node]:
+        if not iris:
+            return []
+        rows = self._run(cypher.DESCRIBE, {"iris": list(iris)}, read_only=True)
+        return [node_from_row(r) for r in rows]
+
+    def referrers(self, iris: Sequence[str]) -> list[str]:
+        if not iris:
+            return []
+        return [r["iri"] for r in self._run(cypher.REFERRERS, {"iris": list(iris)}, True)]
+
+    def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return self._run(query, params, read_only=True)
+
+    def clear(self) -> None:
+        self._run(cypher.DELETE_ALL, None, read_only=False)
+
+    def close(self) -> None:
+        self._client.connection.close()

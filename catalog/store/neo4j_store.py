@@ -1,0 +1,84 @@
+"""Neo4j adapter, for production: the official driver, `neo4j://` routing URIs, so a cluster
+works unchanged. Each change is one transaction (`execute_write`, retried by the driver on
+transient errors); reads go through `execute_read`, which the server refuses to let write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import neo4j
+from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired
+
+from catalog.graphmap import Node
+from catalog.store import cypher
+from catalog.store.port import ReadOnlyViolation, Row, StoreChange, StoreError, StoreUnavailable
+from catalog.store.rows import node_from_row
+
+CONSTRAINT = (
+    "CREATE CONSTRAINT resource_iri IF NOT EXISTS FOR (n:Resource) REQUIRE n.iri IS UNIQUE"
+)
+
+
+class Neo4jStore:
+    name = "neo4j"
+
+    def __init__(self, driver: neo4j.Driver, database: str) -> None:
+        self._driver = driver
+        self._database = database
+
+    def _session(self) -> neo4j.Session:
+        return self._driver.session(database=self._database)
+
+    def setup(self) -> None:
+        with self._session() as s:
+            s.run(CONSTRAINT).consume()
+
+    def apply(self, change: StoreChange) -> None:
+        batches = cypher.write_batches(change.nodes, change.links)
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            for query, params in batches:
+                tx.run(query, params).consume()
+
+        self._write(work)
+
+    def _write(self, work: Any) -> None:
+        try:
+            with self._session() as s:
+                s.execute_write(work)
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailable(f"Neo4j is not reachable: {exc}") from exc
+        except ClientError as exc:
+            raise StoreError(exc.message or str(exc)) from exc
+
+    def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        def work(tx: neo4j.ManagedTransaction) -> list[Row]:
+            return [r.data() for r in tx.run(query, dict(params or {}))]
+
+        try:
+            with self._session() as s:
+                return s.execute_read(work)
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailable(f"Neo4j is not reachable: {exc}") from exc
+        except ClientError as exc:
+            if "write" in (exc.code or "").lower() or "AccessMode" in (exc.code or ""):
+                raise ReadOnlyViolation(exc.message or str(exc)) from exc
+            raise StoreError(exc.message or str(exc)) from exc
+
+    def describe(self, iris: Sequence[str]) -> list[Node]:
+        if not iris:
+            return []
+        return [node_from_row(r) for r in self.read(cypher.DESCRIBE, {"iris": list(iris)})]
+
+    def referrers(self, iris: Sequence[str]) -> list[str]:
+        if not iris:
+            return []
+        return [r["iri"] for r in self.read(cypher.REFERRERS, {"iris": list(iris)})]
+
+    def clear(self) -> None:
+        self._write(lambda tx: tx.run(cypher.DELETE_ALL).consume())
+
+    def close(self) -> None:
+        self._driver.close()

@@ -1,0 +1,39 @@
+"""One submission from one path: a workbook, a folder of CSV files, or an RDF file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from catalog.changeset import ChangeSet
+from catalog.problems import Problem
+from catalog.registry import Registry
+from loaders.rdf_files import FORMATS, read_rdf
+from loaders.spreadsheet import read_csv_folder, read_workbook
+
+
+@dataclass
+class Submission:
+    path: Path
+    changeset: ChangeSet
+    problems: list[Problem] = field(default_factory=list)
+    rows: int = 0
+
+
+def read_submission(path: Path, registry: Registry) -> Submission:
+    """Read and check one submission; `problems` lists every fault found (none: storable)."""
+    if path.is_dir():
+        parsed = read_csv_folder(path)
+    elif path.suffix.lower() in (".xlsx", ".xlsm"):
+        parsed = read_workbook(path)
+    elif path.suffix.lower() in FORMATS:
+        cs, problems = read_rdf(path, registry.iris)
+        return Submission(path, cs, problems + (registry.check(cs) if cs.subjects else []),
+                          len(cs.subjects))
+    else:
+        problem = Problem(message_en="not a workbook (.xlsx), a CSV folder or an RDF file",
+                          message_fa="این پرونده کاربرگ، پوشهٔ CSV یا پروندهٔ RDF نیست",
+                          source=path.name)
+        return Submission(path, ChangeSet(), [problem])
+    cs = registry.changeset(parsed.records)
+    return Submission(path, cs, parsed.problems + registry.check(cs), parsed.rows)

@@ -1,0 +1,65 @@
+"""Test session services: a real embedded FalkorDB and a real Neo4j (in-process test server from
+Maven Central), both started here and stopped at the end. Store-backed tests run on both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import neo4j
+import pytest
+
+from catalog.iris import Iris
+from catalog.registry import Registry
+from catalog.store.falkordb_server import FalkorServer
+from catalog.store.falkordb_store import FalkorStore
+from catalog.store.neo4j_store import Neo4jStore
+from catalog.store.port import GraphStore
+from tests.support.neo4j_server import start_neo4j
+
+BASE = "https://govcat.test/id/"
+STORES = ("falkordb", "neo4j")
+
+
+@pytest.fixture(scope="session")
+def falkor_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FalkorServer]:
+    server = FalkorServer(tmp_path_factory.mktemp("falkordb"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[neo4j.Driver]:
+    process = start_neo4j(tmp_path_factory.mktemp("neo4j"))
+    driver = neo4j.GraphDatabase.driver(process.routing_uri)
+    driver.verify_connectivity()
+    yield driver
+    driver.close()
+    process.stop()
+
+
+@pytest.fixture(params=STORES)
+def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+    """An empty store of each kind, set up as govcat sets it up."""
+    s: GraphStore
+    if request.param == "falkordb":
+        server: FalkorServer = request.getfixturevalue("falkor_server")
+        s = FalkorStore(server.connect(), "test")
+    else:
+        s = Neo4jStore(request.getfixturevalue("neo4j_driver"), "neo4j")
+    s.clear()
+    s.setup()
+    yield s
+
+
+@pytest.fixture
+def registry(store: GraphStore) -> Registry:
+    reg = Registry(store, Iris(BASE))
+    reg.ensure_code_lists()
+    return reg
+
+
+@pytest.fixture(scope="session")
+def project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
