@@ -25,6 +25,7 @@ $(LINT_STAMP): tools/cypher-lint/package.json tools/cypher-lint/package-lock.jso
 $(HARNESS): tools/neo4j-harness/pom.xml $(wildcard tools/neo4j-harness/src/main/java/govcat/*.java)
 	cd tools/neo4j-harness && mvn -q -B package dependency:build-classpath \
 		-Dmdep.outputFile=target/classpath.txt
+	touch $@
 
 run: $(STAMP)
 	$(BIN)/govcat demo

@@ -17,7 +17,7 @@ from catalog.iris import Iris
 from catalog.ontology import mapping
 from catalog.problems import Problem
 from catalog.text import normalize_fa
-from catalog.vocab import ONTOLOGY_DIR
+from catalog.vocab import CODE, ONTOLOGY_DIR
 
 CONTEXT_NAMES = {"context.jsonld", "https://w3id.org/govcat/context.jsonld"}
 FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt"}
@@ -85,6 +85,8 @@ def read_rdf(path: Path, iris: Iris) -> tuple[ChangeSet, list[Problem]]:
     problems: list[Problem] = []
     known = set(mapping().label_of)
     for s in sorted({s for s, c in g.subject_objects(RDF.type) if c in known}, key=str):
+        if str(s).startswith(CODE):
+            continue  # code-list concepts come from the ontology, not from submissions
         if not isinstance(s, URIRef) or iris.path_of(str(s)) is None:
             problems.append(Problem(
                 message_en=f"{s} is not under govcat's base IRI {iris.base}",

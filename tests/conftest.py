@@ -45,7 +45,7 @@ def store(request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     s: GraphStore
     if request.param == "falkordb":
         server: FalkorServer = request.getfixturevalue("falkor_server")
-        s = FalkorStore(server.connect(), "test")
+        s = FalkorStore(server.connect(), "test", rewrite_aof=server.rewrite_aof)
     else:
         s = Neo4jStore(request.getfixturevalue("neo4j_driver"), "neo4j")
     s.clear()

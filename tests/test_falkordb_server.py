@@ -137,6 +137,27 @@ def test_stale_pid_and_socket_files_are_cleaned(tmp_path: Path, make_server: Mak
     assert pid != os.getpid() and server.status().running
 
 
+def test_lost_pid_file_adopts_the_live_server(tmp_path: Path, make_server: MakeServer) -> None:
+    server = make_server(tmp_path / "db")
+    pid = server.start()
+    (tmp_path / "db" / "falkordb.pid").unlink()
+    assert server.start() == pid  # not a second server on the same AOF
+    assert server.stop() is True and not _pid_alive(pid)
+
+
+def test_concurrent_starts_share_one_server(tmp_path: Path, make_server: MakeServer) -> None:
+    code = (
+        "import sys; from pathlib import Path; "
+        "from catalog.store.falkordb_server import FalkorServer; "
+        "print(FalkorServer(Path(sys.argv[1])).start())"
+    )
+    args = [sys.executable, "-c", code, str(tmp_path / "db")]
+    procs = [subprocess.Popen(args, stdout=subprocess.PIPE) for _ in range(4)]
+    pids = {int(proc.communicate(timeout=60)[0]) for proc in procs}
+    assert len(pids) == 1
+    assert make_server(tmp_path / "db").start() in pids
+
+
 def _long_dir(root: Path, length: int = 150) -> Path:
     deep = root / "a-rather-long-directory-name with space"
     while len(str(deep)) < length:

@@ -177,7 +177,9 @@ CASES = [
          ok='ex:dutyA2 gc:dutyId "DU-A-0002" .',
          remove='ex:dutyA1 gc:dutyId "DU-A-0001" .', add='ex:dutyA1 gc:dutyId "" .'),
     Case("Duty-status", "R-3.2", component="InConstraintComponent",
-         ok="ex:dutyA2 adms:status status:submitted .",
+         ok='ex:dutyA3 a gc:Duty ; gc:agency ex:agencyA ; gc:ref "D3" ; '
+            'dct:title "پایش کیفیت آموزش"@fa ; cpsv:implements ex:law1 ; '
+            'adms:status status:submitted .',
          remove="ex:dutyA2 adms:status status:draft .",
          add="ex:dutyA2 adms:status <https://w3id.org/govcat/code/status/pending> . "
              "<https://w3id.org/govcat/code/status/pending> a skos:Concept ."),
@@ -212,7 +214,10 @@ CASES = [
     Case("Service-kind", "R-4.1", component="MinCountConstraintComponent",
          remove="ex:serviceA2 dct:type skind:service ."),
     Case("Service-kind", "R-4.1", component="InConstraintComponent",
-         ok="ex:serviceA2 dct:type skind:inquiry .",
+         ok="ex:serviceA3 a cpsv:PublicService ; gc:agency ex:agencyA ; "
+            "cv:hasCompetentAuthority ex:agencyA ; gc:ref \"S3\" ; "
+            "dct:title \"استعلام مدرک\"@fa ; dct:type skind:inquiry ; cpsv:follows ex:dutyA1 ; "
+            "gc:deliveringUnit ex:unitA2 ; gc:deliveringEmployee ex:empA1 .",
          remove="ex:serviceA2 dct:type skind:service .", add="ex:serviceA2 dct:type status:draft ."),
     Case("Service-kind", "R-4.1", component="MaxCountConstraintComponent",
          add="ex:serviceA2 dct:type skind:inquiry ."),
@@ -263,7 +268,8 @@ CASES = [
     Case("Service-deliveryLevel", "R-9", component="MaxCountConstraintComponent",
          add="ex:serviceA1 gc:deliveryLevel level:smart ."),
     # ---- ownership (R-20.1) ----
-    Case("Owned-agency", "R-20.1", remove="ex:dutyA2 gc:agency ex:agencyA ."),
+    Case("Owned-agency", "R-20.1", remove="ex:dutyA2 gc:agency ex:agencyA .",
+         also=frozenset({"Service-duties-same-agency"})),
     Case("Owned-agency", "R-20.1", remove="ex:serviceB1 gc:agency ex:agencyB .",
          also=frozenset({"Service-duties-same-agency"})),
     Case("Owned-agency", "R-20.1", remove="ex:systemB1 gc:agency ex:agencyB ."),
@@ -287,8 +293,9 @@ CASES = [
     Case("Agency-kind", "R-20.1", component="MinCountConstraintComponent",
          remove="ex:agencyB org:classification kind:organization ."),
     Case("Agency-kind", "R-20.1", component="InConstraintComponent",
-         ok="ex:agencyB org:classification kind:ministry . "
-            "ex:agencyB org:classification kind:organization .",
+         ok="ex:agencyC a cv:PublicOrganisation ; dct:identifier \"C\" ; "
+            "skos:prefLabel \"شهرداری اصفهان\"@fa ; org:classification kind:municipality ; "
+            "dct:spatial province:isfahan . kind:municipality a skos:Concept .",
          remove="ex:agencyB org:classification kind:organization .",
          add="ex:agencyB org:classification skind:service ."),
     Case("Agency-parent", "R-20.1", component="ClassConstraintComponent",
@@ -312,7 +319,8 @@ CASES = [
          ok='ex:unitB1 skos:prefLabel "Inquiry office"@en .',
          add='ex:unitB1 skos:prefLabel "دفتر استعلام"@fa .'),
     Case("Unit-agency", "R-20.1", component="MinCountConstraintComponent",
-         remove="ex:unitB1 org:unitOf ex:agencyB ."),
+         remove="ex:unitB1 org:unitOf ex:agencyB .",
+         also=frozenset({"Post-unit-same-agency"})),
     Case("Unit-agency", "R-20.1", component="ClassConstraintComponent",
          remove="ex:unitB1 org:unitOf ex:agencyB .", add="ex:unitB1 org:unitOf ex:unitA1 .",
          also=frozenset({"Post-unit-same-agency"})),
@@ -583,14 +591,20 @@ def all_shapes() -> set[URIRef | BNode]:
 # the rules
 
 
+@cache
+def validate_base() -> tuple[bool, list[Result]]:
+    return validate(data_graph())
+
+
 def test_base_catalog_conforms() -> None:
-    conforms, results = validate(data_graph())
+    conforms, results = validate_base()
     assert conforms, [(r.shape, r.component) for r in results]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
 def test_rule_conforming(case: Case) -> None:
-    conforms, results = validate(data_graph(case))
+    # with nothing added, the conforming snippet is the base catalog itself
+    conforms, results = validate(data_graph(case)) if case.ok else validate_base()
     assert conforms, [(r.shape, r.component) for r in results]
 
 
@@ -607,9 +621,12 @@ def test_rule_violating(case: Case) -> None:
     assert {r.shape for r in results} <= {case.shape} | case.also, [
         (r.shape, r.component) for r in results
     ]
+    # The result carries the shape's Persian and English messages. pyshacl 0.40 drops the
+    # language tag of SPARQL-constraint messages (it rebuilds them after {?var} substitution),
+    # so compare texts; readers pick a language from the source shape's sh:message.
+    shape_messages = {str(m) for m in shapes_graph().objects(URIRef(GCSH + case.shape), SH.message)}
     for r in mine:
-        langs = {m.language for m in r.messages}
-        assert {"fa", "en"} <= langs, f"{case.shape}: result messages {r.messages}"
+        assert {str(m) for m in r.messages} == shape_messages, r.messages
 
 
 def test_every_rule_has_a_case() -> None:

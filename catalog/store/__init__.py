@@ -26,4 +26,5 @@ def open_store(settings: Settings) -> GraphStore:
 
     if settings.falkordb_url:
         return FalkorStore(FalkorDB.from_url(settings.falkordb_url), settings.graph_name)
-    return FalkorStore(FalkorServer(settings.data_dir).connect(), settings.graph_name)
+    server = FalkorServer(settings.data_dir)
+    return FalkorStore(server.connect(), settings.graph_name, rewrite_aof=server.rewrite_aof)

@@ -58,6 +58,8 @@ class FalkorServerError(RuntimeError):
 
 @dataclass(frozen=True)
 class ServerStatus:
+    """A snapshot for `govcat store status` and health checks."""
+
     running: bool
     pid: int | None
     address: str | None  # unix:///... or redis://127.0.0.1:port
@@ -258,7 +260,7 @@ class FalkorServer:
         )
 
     def _probe(self, address: _Address) -> int | None:
-        """Pid of the ready server at ``address``; None if nothing (ready) answers there."""
+        """Pid of this data dir's ready server at ``address``; None if none answers there."""
         conn = self._redis(address, timeout=2.0)
         try:
             conn.ping()  # raises BusyLoadingError while the AOF is being replayed
@@ -268,10 +270,16 @@ class FalkorServer:
             return None
         finally:
             conn.close()
-        if served_dir.resolve() != self.data_dir:
-            raise FalkorServerError(
-                f"{address.url} is served by a server of {served_dir}, not {self.data_dir}"
-            )
+        # A stale TCP port may since have been taken by another data dir's server.
+        return pid if served_dir.resolve() == self.data_dir else None
+
+    def _live_pid(self, address: _Address | None) -> int | None:
+        """Our server's pid: from the pid file or, if that was lost, from the server itself."""
+        pid = self._owned_pid()
+        if pid is None and address is not None:
+            pid = self._probe(address)
+            if pid is not None:
+                self.pid_file.write_text(f"{pid}\n")  # adopt it rather than start a twin
         return pid
 
     # -- start -----------------------------------------------------------------------------
@@ -279,8 +287,8 @@ class FalkorServer:
     def start(self) -> int:
         """Start the server (or reuse the live one of this data dir); return its pid."""
         with self._locked():
-            pid = self._owned_pid()
             address = self._recorded_address()
+            pid = self._live_pid(address)
             if pid is not None:
                 if address is None:
                     raise self._failure(
@@ -381,8 +389,8 @@ class FalkorServer:
     def stop(self) -> bool:
         """Shut the server down cleanly; return False if it was not running."""
         with self._locked():
-            pid = self._owned_pid()
             address = self._recorded_address()
+            pid = self._live_pid(address)
             if pid is not None:
                 self._shutdown(pid, address)
             self._remove_runtime_files()
@@ -406,6 +414,7 @@ class FalkorServer:
     # -- status / clients ------------------------------------------------------------------
 
     def status(self) -> ServerStatus:
+        """Never starts anything; ``running`` means ready (answers PING), not merely loading."""
         pid = self._owned_pid()
         address = self._recorded_address()
         memory: int | None = None

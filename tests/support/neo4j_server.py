@@ -26,10 +26,15 @@ HARNESS_DIR = REPO_ROOT / "tools" / "neo4j-harness"
 TARGET_DIR = HARNESS_DIR / "target"
 CLASSES_DIR = TARGET_DIR / "classes"
 CLASSPATH_FILE = TARGET_DIR / "classpath.txt"
-BUILD_STAMP = TARGET_DIR / ".govcat-built"
 MAIN_CLASS = "govcat.Neo4jHarness"
 
-MAVEN_ARGS = ["-q", "-B", "compile", "dependency:build-classpath"]
+MAVEN_ARGS = [
+    "-q",
+    "-B",
+    "package",
+    "dependency:build-classpath",
+    "-Dmdep.outputFile=target/classpath.txt",
+]
 JVM_HEAP = "1g"
 STARTUP_TIMEOUT_S = 120.0
 BUILD_TIMEOUT_S = 1800.0
@@ -52,10 +57,10 @@ def _classpath_entries() -> list[str]:
 def harness_needs_build() -> bool:
     """True when the compiled launcher or its classpath is missing or older than its sources."""
     main_class = CLASSES_DIR / (MAIN_CLASS.replace(".", "/") + ".class")
-    if not (main_class.is_file() and CLASSPATH_FILE.is_file() and BUILD_STAMP.is_file()):
+    if not (main_class.is_file() and CLASSPATH_FILE.is_file()):
         return True
     newest_source = max(p.stat().st_mtime for p in _sources())
-    if min(p.stat().st_mtime for p in (main_class, CLASSPATH_FILE, BUILD_STAMP)) < newest_source:
+    if min(main_class.stat().st_mtime, CLASSPATH_FILE.stat().st_mtime) < newest_source:
         return True
     # ~/.m2 may have been cleaned since the last build.
     return not all(Path(entry).exists() for entry in _classpath_entries())
@@ -92,8 +97,8 @@ def build_harness(*, force: bool = False) -> list[str]:
                 raise Neo4jStartError(
                     f"building tools/neo4j-harness failed (mvn exit {result.returncode}):\n{output}"
                 )
-            # Maven leaves unchanged outputs untouched; the stamp records this successful build.
-            BUILD_STAMP.touch()
+            # Maven leaves unchanged outputs untouched (same classpath, nothing to recompile):
+            # mark them as fresh so the next run does not build again.
             CLASSPATH_FILE.touch()
             for class_file in CLASSES_DIR.rglob("*.class"):
                 class_file.touch()
