@@ -59,14 +59,28 @@ def validate(cs: ChangeSet, store: GraphStore | None) -> list[Problem]:
     )
     if conforms:
         return []
-    assert isinstance(results, Graph), (type(results), results)
-    return sorted((_problem(results, r, cs) for r in results.subjects(RDF.type, SH.ValidationResult)),
+    assert isinstance(results, Graph), results
+    # Only the report's own results: nested sh:detail results explain a parent, not a fault.
+    top = [r for report in results.subjects(RDF.type, SH.ValidationReport)
+           for r in results.objects(report, SH.result)]
+    return sorted((_problem(results, r, cs) for r in top),
                   key=lambda p: (p.source or "", p.sheet or "", p.row or 0, p.column or ""))
 
 
 def _messages(results: Graph, result: URIRef) -> tuple[str, str]:
-    texts = {lit.language: str(lit) for lit in results.objects(result, SH.resultMessage)
-             if isinstance(lit, Literal)}
+    # pyshacl drops the language tag of messages of SPARQL constraints, so the shape's own
+    # sh:message (tagged fa and en) is preferred.
+    texts: dict[str | None, str] = {}
+    shapes = shapes_graph()
+    for source in (results.value(result, SH.sourceConstraint),
+                   results.value(result, SH.sourceShape)):
+        if source is not None:
+            for lit in shapes.objects(source, SH.message):
+                if isinstance(lit, Literal) and lit.language:
+                    texts.setdefault(lit.language, str(lit))
+    for lit in results.objects(result, SH.resultMessage):
+        if isinstance(lit, Literal):
+            texts.setdefault(lit.language, str(lit))
     en = texts.get("en") or texts.get(None) or "the record breaks a rule of the cycle"
     return en, texts.get("fa") or en
 

@@ -58,7 +58,7 @@ def test_plain_json_and_unknown_iri(client: TestClient, registry: Registry) -> N
     body = client.get(_path(registry, iri), params={"format": "json"}).json()
     assert body["type"] == "Duty"
     assert body["properties"]["title@fa"] == "ثبت وقایع حیاتی"
-    assert body["links"]["agency"] == [registry.iris.agency("REG")]
+    assert body["links"]["agency"] == [str(registry.iris.agency("REG"))]
     assert client.get("/id/agency/NOPE").status_code == 404
 
 
