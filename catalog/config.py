@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from catalog.vocab import PROJECT_ROOT
+
 DEFAULT_BASE_IRI = "http://127.0.0.1:8000/id/"
 
 
@@ -22,7 +24,8 @@ class Settings:
 
     base_iri: str = field(default_factory=lambda: _env("BASE_IRI", DEFAULT_BASE_IRI))
     store: str = field(default_factory=lambda: _env("STORE", "falkordb"))
-    data_dir: Path = field(default_factory=lambda: Path(_env("DATA_DIR", "var/data")))
+    data_dir: Path = field(
+        default_factory=lambda: Path(_env("DATA_DIR", str(PROJECT_ROOT / "var" / "data"))))
     falkordb_url: str = field(default_factory=lambda: _env("FALKORDB_URL"))
     graph_name: str = field(default_factory=lambda: _env("GRAPH", "govcat"))
     neo4j_uri: str = field(default_factory=lambda: _env("NEO4J_URI", "neo4j://127.0.0.1:7687"))

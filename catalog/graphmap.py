@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, XSD
 
 from catalog.ontology import Mapping, bind_prefixes, mapping
 
@@ -51,7 +51,7 @@ def _py(lit: Literal) -> Scalar:
 
 
 def _node(g: Graph, s: URIRef, mp: Mapping) -> Node:
-    classes = [c for c in g.objects(s, RDF.type) if c in mp.label_of]
+    classes = [c for c in g.objects(s, RDF.type) if isinstance(c, URIRef) and c in mp.label_of]
     if len(classes) != 1:
         found = ", ".join(sorted(str(c) for c in g.objects(s, RDF.type))) or "none"
         raise MappingError(str(s), f"needs exactly one govcat class as rdf:type (found: {found})")
@@ -75,7 +75,7 @@ def _node(g: Graph, s: URIRef, mp: Mapping) -> Node:
             key = f"{term.name}@{o.language}" if term.is_lang and o.language else term.name
             props[key].append(_py(o))
     flat = {k: (sorted(v, key=str) if len(v) > 1 else v[0]) for k, v in props.items()}
-    return Node(str(s), mp.label_of[classes[0]], flat,  # type: ignore[arg-type]
+    return Node(str(s), mp.label_of[classes[0]], dict(flat),
                 {k: tuple(sorted(v)) for k, v in rels.items()})
 
 
@@ -89,6 +89,8 @@ def _literal(value: Any, key: str, mp: Mapping) -> Literal:
     term = mp.terms[name]
     if lang:
         return Literal(value, lang=lang)
+    if term.datatype == XSD.string:
+        return Literal(value)  # RDF 1.1: a plain literal is an xsd:string; keep it plain
     return Literal(value, datatype=term.datatype)
 
 

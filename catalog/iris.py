@@ -49,7 +49,9 @@ class Iris:
     def chain_link(self, chain_ref: str, order: int) -> URIRef:
         return self._mint("chain", chain_ref, "link", str(order))
 
-    def flow(self, source: tuple[str, str], target: tuple[str, str], dataset: tuple[str, str]) -> URIRef:
+    def flow(
+        self, source: tuple[str, str], target: tuple[str, str], dataset: tuple[str, str]
+    ) -> URIRef:
         return self._mint("flow", *(f"{a}.{r}" for a, r in (source, target, dataset)))
 
     def qualified(self, kind: str, ref: str, default_agency: str | None = None) -> URIRef:

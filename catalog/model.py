@@ -119,14 +119,17 @@ def _code_in(scheme: str) -> Any:
 
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=2000)]
 OptText = Annotated[str | None, BeforeValidator(_opt_text), Field(max_length=2000)]
-Ref = Annotated[str, BeforeValidator(_key), Field(min_length=1, max_length=120, pattern=REF_PATTERN)]
-OptRef = Annotated[str | None, BeforeValidator(_opt_key), Field(max_length=120, pattern=REF_PATTERN)]
+Ref = Annotated[
+    str, BeforeValidator(_key), Field(min_length=1, max_length=120, pattern=REF_PATTERN)]
+OptRef = Annotated[
+    str | None, BeforeValidator(_opt_key), Field(max_length=120, pattern=REF_PATTERN)]
 Qualified = Annotated[str, BeforeValidator(_key), Field(pattern=QUALIFIED_PATTERN, max_length=250)]
 AnyRef = Annotated[str, Field(pattern=r"^[^\s/;#?]+$", max_length=250)]
 RefList = Annotated[tuple[AnyRef, ...], BeforeValidator(_split)]
 QualifiedList = Annotated[tuple[Annotated[str, Field(pattern=QUALIFIED_PATTERN)], ...],
                           BeforeValidator(_split)]
-TextList = Annotated[tuple[Annotated[str, Field(max_length=2000)], ...], BeforeValidator(_split_text)]
+TextList = Annotated[tuple[Annotated[str, Field(max_length=2000)], ...],
+                     BeforeValidator(_split_text)]
 OptDate = Annotated[date | None, BeforeValidator(_date)]
 OptBool = Annotated[bool | None, BeforeValidator(_bool)]
 

@@ -85,7 +85,9 @@ def mapping() -> Mapping:
     for name, spec in ctx.items():
         if name.startswith("@") or name in prefixes or name in ("iri", "id", "type_"):
             continue
-        iri_str = spec if isinstance(spec, str) else spec.get("@id", "") if isinstance(spec, dict) else ""
+        iri_str = spec if isinstance(spec, str) else ""
+        if isinstance(spec, dict):
+            iri_str = str(spec.get("@id", ""))
         if not iri_str or iri_str.startswith("@"):
             continue
         iri = URIRef(_expand(iri_str, prefixes))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 
 import pyshacl
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from catalog.changeset import ChangeSet
@@ -55,19 +55,19 @@ def validate(cs: ChangeSet, store: GraphStore | None) -> list[Problem]:
         return []
     conforms, results, _ = pyshacl.validate(
         data, shacl_graph=shapes_graph(), inference="none", advanced=True,
-        focus_nodes=focus, allow_warnings=False,
+        focus_nodes=list[str | URIRef](focus), allow_warnings=False,
     )
     if conforms:
         return []
     assert isinstance(results, Graph), results
     # Only the report's own results: nested sh:detail results explain a parent, not a fault.
     top = [r for report in results.subjects(RDF.type, SH.ValidationReport)
-           for r in results.objects(report, SH.result)]
+           for r in results.objects(report, SH.result) if isinstance(r, URIRef | BNode)]
     return sorted((_problem(results, r, cs) for r in top),
                   key=lambda p: (p.source or "", p.sheet or "", p.row or 0, p.column or ""))
 
 
-def _messages(results: Graph, result: URIRef) -> tuple[str, str]:
+def _messages(results: Graph, result: URIRef | BNode) -> tuple[str, str]:
     # pyshacl drops the language tag of messages of SPARQL constraints, so the shape's own
     # sh:message (tagged fa and en) is preferred.
     texts: dict[str | None, str] = {}
@@ -85,7 +85,7 @@ def _messages(results: Graph, result: URIRef) -> tuple[str, str]:
     return en, texts.get("fa") or en
 
 
-def _requirement(result: URIRef, results: Graph) -> str | None:
+def _requirement(result: URIRef | BNode, results: Graph) -> str | None:
     shapes = shapes_graph()
     for source in (results.value(result, SH.sourceConstraint),
                    results.value(result, SH.sourceShape)):
@@ -96,7 +96,7 @@ def _requirement(result: URIRef, results: Graph) -> str | None:
     return None
 
 
-def _problem(results: Graph, result: URIRef, cs: ChangeSet) -> Problem:
+def _problem(results: Graph, result: URIRef | BNode, cs: ChangeSet) -> Problem:
     focus = results.value(result, SH.focusNode)
     path = results.value(result, SH.resultPath)
     value = results.value(result, SH.value)

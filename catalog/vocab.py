@@ -5,7 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from rdflib import Namespace
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import (
+    DCAT,
+    DCTERMS,
+    FOAF,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    SKOS,
+    XSD,
+    DefinedNamespace,
+)
 
 GC = Namespace("https://w3id.org/govcat/ns#")
 CODE = "https://w3id.org/govcat/code/"
@@ -14,7 +26,7 @@ CPSV = Namespace("http://purl.org/vocab/cpsv#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
 
-PREFIXES: dict[str, Namespace] = {
+PREFIXES: dict[str, Namespace | type[DefinedNamespace]] = {
     "gc": GC,
     "cv": CV,
     "cpsv": CPSV,

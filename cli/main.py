@@ -18,7 +18,7 @@ from loaders.submission import Submission, read_submission
 from loaders.template import write_template
 
 app = typer.Typer(help="govcat: the metadata graph of the service intelligentization cycle.",
-                  no_args_is_help=True, add_completion=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 store_app = typer.Typer(help="Start, stop or inspect the embedded FalkorDB store.",
                         no_args_is_help=True)
 app.add_typer(store_app, name="store")

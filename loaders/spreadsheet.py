@@ -45,7 +45,7 @@ def _rows(source: str, spec: Sheet, table: Iterable[tuple[int, list[Any]]],
     except StopIteration:
         return
     keys: list[str | None] = []
-    for i, h in enumerate(header, start=1):
+    for h in header:
         text = cell(h)
         key = header_to_key(spec, str(text)) if text is not None else None
         if text is not None and key is None:

@@ -36,4 +36,13 @@ def read_submission(path: Path, registry: Registry) -> Submission:
                           source=path.name)
         return Submission(path, ChangeSet(), [problem])
     cs = registry.changeset(parsed.records)
-    return Submission(path, cs, parsed.problems + registry.check(cs), parsed.rows)
+    return Submission(path, cs, _merge(parsed.problems, registry.check(cs)), parsed.rows)
+
+
+def _merge(read: list[Problem], rules: list[Problem]) -> list[Problem]:
+    """A cell that is empty and also breaks a rule of the regulation is reported once, by the
+    rule, which names the requirement (R-…)."""
+    by_rule = {(p.source, p.sheet, p.row, p.column) for p in rules if p.requirement}
+    kept = [p for p in read if p.value is not None
+            or (p.source, p.sheet, p.row, p.column) not in by_rule]
+    return kept + rules

@@ -114,7 +114,9 @@ def write_batches(
     return batches
 
 
-def _batch(nodes: Sequence[Node], links: Sequence[tuple[str, str, str]]) -> tuple[str, dict[str, Any]]:
+def _batch(
+    nodes: Sequence[Node], links: Sequence[tuple[str, str, str]]
+) -> tuple[str, dict[str, Any]]:
     node_rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
     rel_rows: dict[str, list[dict[str, str]]] = defaultdict(list)
     for n in nodes:

@@ -57,8 +57,9 @@ class FalkorStore:
         return [dict(zip(names, r, strict=True)) for r in result.result_set]
 
     def setup(self) -> None:
+        # Not RO_QUERY: on a graph key that does not exist yet, only GRAPH.QUERY answers.
         indexed = self._run("CALL db.indexes() YIELD label, properties RETURN label, properties",
-                            None, read_only=True)
+                            None, read_only=False)
         if not any(r["label"] == "Resource" and "iri" in r["properties"] for r in indexed):
             self._run(_INDEX, None, read_only=False)
             self._housekeeping()
