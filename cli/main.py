@@ -55,7 +55,7 @@ def _load(paths: list[Path], dry_run: bool) -> int:
     for path in paths:
         started = time.perf_counter()
         typer.echo(f"reading {path} …", err=True)
-        sub = read_submission(path, registry)
+        sub = read_submission(path, registry, lambda line: typer.echo(f"  {line}", err=True))
         if sub.problems:
             _report(sub)
             failed += 1

@@ -19,8 +19,9 @@ from catalog.model import Record
 from catalog.problems import Problem
 from loaders.rows import RawRow, cell, to_records
 from loaders.schema import SHEET_BY_NAME, SHEETS, Sheet, header_to_key, is_label_row
+from loaders.template import README_TITLE
 
-README_SHEETS = {"readme", "راهنما", "readme / راهنما"}
+README_SHEETS = {"readme", "راهنما", README_TITLE.lower()}
 
 
 @dataclass

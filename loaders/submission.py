@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +22,12 @@ class Submission:
     rows: int = 0
 
 
-def read_submission(path: Path, registry: Registry) -> Submission:
-    """Read and check one submission; `problems` lists every fault found (none: storable)."""
+def read_submission(
+    path: Path, registry: Registry, progress: Callable[[str], None] = lambda _: None
+) -> Submission:
+    """Read and check one submission; `problems` lists every fault found (none: storable).
+    `progress` hears a line per phase, for long loads."""
+    started = time.perf_counter()
     if path.is_dir():
         parsed = read_csv_folder(path)
     elif path.suffix.lower() in (".xlsx", ".xlsm"):
@@ -35,8 +41,12 @@ def read_submission(path: Path, registry: Registry) -> Submission:
                           message_fa="این پرونده کاربرگ، پوشهٔ CSV یا پروندهٔ RDF نیست",
                           source=path.name)
         return Submission(path, ChangeSet(), [problem])
+    progress(f"read {parsed.rows:,} rows, {len(parsed.problems)} problem(s) "
+             f"({time.perf_counter() - started:.1f} s); checking the rules of the cycle …")
     cs = registry.changeset(parsed.records)
-    return Submission(path, cs, _merge(parsed.problems, registry.check(cs)), parsed.rows)
+    problems = _merge(parsed.problems, registry.check(cs))
+    progress(f"checked {len(cs):,} records ({time.perf_counter() - started:.1f} s)")
+    return Submission(path, cs, problems, parsed.rows)
 
 
 def _merge(read: list[Problem], rules: list[Problem]) -> list[Problem]:
