@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 
 import pyshacl
+import pyshacl_turbo
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
@@ -557,8 +558,11 @@ class Result:
     messages: frozenset[Literal]
 
 
-def validate(g: Graph) -> tuple[bool, list[Result]]:
-    conforms, report, _ = pyshacl.validate(
+ENGINES = {"pyshacl": pyshacl.validate, "turbo": pyshacl_turbo.validate}
+
+
+def validate(g: Graph, engine: str = "pyshacl") -> tuple[bool, list[Result]]:
+    conforms, report, _ = ENGINES[engine](
         g, shacl_graph=shapes_graph(), ont_graph=None, inference="none", advanced=True
     )
     shapes = shapes_graph()
@@ -603,25 +607,28 @@ def all_shapes() -> set[URIRef | BNode]:
 
 
 @cache
-def validate_base() -> tuple[bool, list[Result]]:
-    return validate(data_graph())
+def validate_base(engine: str = "pyshacl") -> tuple[bool, list[Result]]:
+    return validate(data_graph(), engine)
 
 
-def test_base_catalog_conforms() -> None:
-    conforms, results = validate_base()
+@pytest.mark.parametrize("engine", ENGINES)
+def test_base_catalog_conforms(engine: str) -> None:
+    conforms, results = validate_base(engine)
     assert conforms, [(r.shape, r.component) for r in results]
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_rule_conforming(case: Case) -> None:
+def test_rule_conforming(case: Case, engine: str) -> None:
     # with nothing added, the conforming snippet is the base catalog itself
-    conforms, results = validate(data_graph(case)) if case.ok else validate_base()
+    conforms, results = validate(data_graph(case), engine) if case.ok else validate_base(engine)
     assert conforms, [(r.shape, r.component) for r in results]
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.id)
-def test_rule_violating(case: Case) -> None:
-    conforms, results = validate(data_graph(case, violating=True))
+def test_rule_violating(case: Case, engine: str) -> None:
+    conforms, results = validate(data_graph(case, violating=True), engine)
     assert not conforms
     mine = [r for r in results if r.shape == case.shape]
     assert mine, f"expected {case.shape}, got {[(r.shape, r.component) for r in results]}"
