@@ -5,10 +5,9 @@ the stored records that point at them. Whole-graph validation is for audits.
 
 from __future__ import annotations
 
-from functools import cache
-
 import os
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
 import pyshacl
@@ -22,7 +21,6 @@ from catalog.ontology import codelists_graph, mapping
 from catalog.problems import Problem
 from catalog.store.port import GraphStore
 from catalog.vocab import CODE, GC, SHAPES_DIR
-
 
 # pyshacl-turbo (a Rust engine with pyshacl's API) by default: 13x faster here on a synthetic
 # catalog, and it passes the same rule suite (tests/test_shapes.py runs both engines).
