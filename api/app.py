@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from api import queries
 from catalog.registry import Registry
 from catalog.serialize import MEDIA_TYPES, context, serialize
 from catalog.store.port import StoreUnavailable
@@ -65,6 +66,7 @@ def create_app(registry: Registry) -> FastAPI:
     def by_iri(request: Request, iri: str = Query(...), format: str | None = None) -> Response:
         return _resource(registry, iri, negotiate(request.headers.get("accept", ""), format))
 
+    app.include_router(queries.router(registry))  # graph queries for auditors (issue 5)
     return app
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
@@ -56,6 +57,8 @@ def run(name: str, path: Path, workdir: Path) -> None:
 
 
 def main() -> None:
+    # A killed benchmark still stops the store it started (the finally clauses run).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--services", type=int, default=100_000)
     ap.add_argument("--skip-demo", action="store_true")

@@ -43,6 +43,10 @@ class Iris:
         digest = hashlib.sha1(normalize_fa(text).encode("utf-8")).hexdigest()[:16]
         return self._mint("law", digest)
 
+    def agent(self, name: str) -> URIRef:
+        """A person acting in the cycle (an approval's prov:agent); accounts come later."""
+        return self._mint("agent", normalize_fa(name))
+
     def chain(self, ref: str) -> URIRef:
         return self._mint("chain", ref)
 

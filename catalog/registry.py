@@ -8,14 +8,14 @@ whole submission is valid.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from catalog import model as m
 from catalog.changeset import ChangeSet, Origin
-from catalog.graphmap import MappingError, graph_to_nodes, nodes_to_graph
+from catalog.graphmap import MappingError, Node, graph_to_nodes, nodes_to_graph
 from catalog.iris import Iris
 from catalog.ontology import bind_prefixes, codelists_graph, mapping
 from catalog.problems import Problem, Rejected
@@ -24,6 +24,9 @@ from catalog.store import cypher
 from catalog.store.port import GraphStore, StoreChange
 from catalog.validation import validate
 from catalog.vocab import GC
+
+# Store label → property of the ID the cycle issues on approval (catalog.cycle).
+ISSUED_PROPS = {label: prop for label, prop in cypher.ISSUED_KINDS}
 
 
 @dataclass(frozen=True)
@@ -48,11 +51,12 @@ class Registry:
         """Every problem of a submission, without writing anything."""
         problems = list(cs_duplicates(cs))
         try:
-            graph_to_nodes(cs.graph, cs.subjects)
+            nodes = graph_to_nodes(cs.graph, cs.subjects)
         except MappingError as exc:
             problems.append(Problem(message_en=exc.problem, message_fa=_fa_mapping(exc),
                                     source=_source(cs, exc.subject), focus=exc.subject))
             return problems
+        problems.extend(_cycle_owned(cs, nodes))
         return problems + validate(cs, self.store)
 
     def submit(self, cs: ChangeSet) -> Outcome:
@@ -63,13 +67,30 @@ class Registry:
 
     def apply_checked(self, cs: ChangeSet) -> Outcome:
         """Store a change set that `check` has just passed, in one atomic write."""
-        nodes = graph_to_nodes(cs.graph, cs.subjects)
+        nodes = self._keep_issued_ids(graph_to_nodes(cs.graph, cs.subjects))
         links = [(str(s), term, str(o)) for s, term, o in _links_of_unreplaced(cs)]
         self.store.apply(StoreChange(nodes, links))
         counts: dict[str, int] = {}
         for n in nodes:
             counts[n.label] = counts.get(n.label, 0) + 1
         return Outcome(len(nodes), counts)
+
+    def _keep_issued_ids(self, nodes: list[Node]) -> list[Node]:
+        """An edit never drops an issued duty or service ID (R-3.2, R-4.2, ADR 0005): a record
+        stored with one keeps it when the submission leaves it empty."""
+        candidates = [n.iri for n in nodes if n.label in ISSUED_PROPS
+                      and ISSUED_PROPS[n.label] not in n.props]
+        if not candidates:
+            return nodes
+        held = {r["iri"]: r for r in self.store.read(cypher.ISSUED_IDS, {"iris": candidates})}
+        out = []
+        for n in nodes:
+            prop = ISSUED_PROPS.get(n.label)
+            row = held.get(n.iri)
+            if prop and row and row[prop] and prop not in n.props:
+                n = replace(n, props={**n.props, prop: row[prop]})
+            out.append(n)
+        return out
 
     def _stored_agency(self, iri: URIRef) -> URIRef | None:
         for node in self.store.describe([str(iri)]):
@@ -132,6 +153,21 @@ def cs_duplicates(cs: ChangeSet) -> Iterable[Problem]:
             message_fa=f"این رکورد دو بار تعریف شده است (بار نخست: {first.describe()})",
             source=second.source, sheet=second.sheet, row=second.row, focus=str(iri),
         )
+
+
+# Written only by catalog.cycle: the cycle's state and its audit trail cannot be submitted,
+# so no file can rewrite a step's state or an event (R-2.1, R-16, ADR 0005).
+CYCLE_LABELS = frozenset({"AgencyStep", "Activity", "Association"})
+
+
+def _cycle_owned(cs: ChangeSet, nodes: list[Node]) -> Iterable[Problem]:
+    for n in nodes:
+        if n.label in CYCLE_LABELS:
+            yield Problem(
+                message_en=f"{n.label} records are written by the cycle's actions, not loaded",
+                message_fa="وضعیت گام‌ها و رویدادهای چرخه تنها با کنش‌های چرخه ثبت می‌شوند، "
+                           "نه با بارگذاری پرونده",
+                source=_source(cs, n.iri), focus=n.iri, requirement="R-16")
 
 
 def _links_of_unreplaced(cs: ChangeSet) -> Iterable[tuple[URIRef, str, URIRef]]:

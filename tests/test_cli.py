@@ -91,6 +91,20 @@ def test_rdf_with_a_remote_context_is_refused(env: dict[str, str], tmp_path: Pat
     assert "remote JSON-LD context" in out
 
 
+def test_a_command_stops_the_store_it_started_and_reuses_a_running_one(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    path = write_workbook(tmp_path / "ok.xlsx", two_agencies())
+    code, out = _run(env, "load", str(path))
+    assert code == 0, out
+    assert _run(env, "store", "status")[1].startswith("not running")
+    _run(env, "store", "start")
+    pid = _run(env, "store", "status")[1]
+    code, out = _run(env, "export")
+    assert code == 0 and "agency/REG" in out  # the data outlived the stop
+    assert _run(env, "store", "status")[1] == pid
+
+
 def test_store_start_status_stop(env: dict[str, str]) -> None:
     code, out = _run(env, "store", "start")
     assert code == 0 and out.startswith("running")

@@ -8,7 +8,9 @@ import pytest
 
 from catalog.store import cypher
 from catalog.store.falkordb_store import _INDEX as FALKOR_INDEX
-from catalog.store.neo4j_store import CONSTRAINT
+from catalog.store.falkordb_store import COUNTER_INDEX
+from catalog.store.neo4j_store import CONSTRAINT, COUNTER_CONSTRAINT
+from graph_queries.named import catalog_of_queries
 from tests.support.cypher_lint import lint_cypher
 
 
@@ -16,8 +18,13 @@ def all_statements() -> dict[str, str]:
     found = {f"fixed-{i}": q for i, q in enumerate(cypher.fixed_statements())}
     found["write-all-labels-and-types"] = cypher.all_write_statement()
     found["write-empty"] = cypher.write_statement([], [])
+    found.update({f"cycle-{name}": q for name, q in cypher.cycle_statements().items()})
+    found["neo4j-counter-constraint"] = COUNTER_CONSTRAINT
+    found["falkordb-counter-index"] = COUNTER_INDEX
     found["neo4j-constraint"] = CONSTRAINT
     found["falkordb-index"] = FALKOR_INDEX
+    # the named queries for auditors (issue 5), as the files hold them
+    found.update({f"query-{q.name}": q.cypher for q in catalog_of_queries().values()})
     return found
 
 
@@ -33,8 +40,11 @@ def test_the_linter_catches_a_broken_statement() -> None:
     assert diag
 
 
-@pytest.mark.parametrize("name", sorted(set(all_statements()) - {"neo4j-constraint",
-                                                                 "falkordb-index"}))
+_DDL = {"neo4j-constraint", "falkordb-index", "neo4j-counter-constraint",
+        "falkordb-counter-index"}
+
+
+@pytest.mark.parametrize("name", sorted(set(all_statements()) - _DDL))
 def test_every_statement_plans_on_neo4j(neo4j_driver: neo4j.Driver, name: str) -> None:
     with neo4j_driver.session(database="neo4j") as session:
         summary = session.run("EXPLAIN " + all_statements()[name]).consume()

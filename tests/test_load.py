@@ -66,3 +66,19 @@ def test_persian_digits_and_letter_variants_are_normalized(
     duty = registry.store.describe([registry.iris.owned("duty", "REG", "D1")])[0]
     assert duty.props["title@fa"] == "ثبت وقایع حیاتی"
     assert duty.props["changedOn"] == "2024-12-28"
+
+
+def test_persian_headers_load_like_english_ones(
+    registry: Registry, tmp_path: Path
+) -> None:
+    from loaders.schema import SHEET_BY_NAME
+
+    sheets = two_agencies()
+    persian = {
+        name: [[SHEET_BY_NAME[name].column(key).label_fa for key in rows[0]], *rows[1:]]
+        for name, rows in sheets.items()
+    }
+    sub = read_submission(write_workbook(tmp_path / "fa-headers.xlsx", persian), registry)
+    assert sub.problems == []
+    english = read_submission(write_workbook(tmp_path / "en.xlsx", sheets), registry)
+    assert sub.changeset.graph.isomorphic(english.changeset.graph)

@@ -6,6 +6,7 @@ transient errors); reads go through `execute_read`, which the server refuses to 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from itertools import islice
 from typing import Any
 
 import neo4j
@@ -13,12 +14,34 @@ from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired
 
 from catalog.graphmap import Node
 from catalog.store import cypher
-from catalog.store.port import ReadOnlyViolation, Row, StoreChange, StoreError, StoreUnavailable
+from catalog.store.port import (
+    QueryTimeout,
+    ReadOnlyViolation,
+    Row,
+    StoreChange,
+    StoreError,
+    StoreUnavailable,
+)
 from catalog.store.rows import node_from_row
 
 CONSTRAINT = (
     "CREATE CONSTRAINT resource_iri IF NOT EXISTS FOR (n:Resource) REQUIRE n.iri IS UNIQUE"
 )
+
+# MERGE of an ID counter is only safe under concurrency with a uniqueness constraint (ADR 0005).
+COUNTER_CONSTRAINT = (
+    f"CREATE CONSTRAINT id_counter_key IF NOT EXISTS FOR (c:{cypher.COUNTER_LABEL}) "
+    "REQUIRE c.key IS UNIQUE"
+)
+
+
+def _refusal(exc: ClientError) -> StoreError:
+    code = exc.code or ""
+    if "write" in code.lower() or "AccessMode" in code:
+        return ReadOnlyViolation(exc.message or str(exc))
+    if "TimedOut" in code or "Terminated" in code:
+        return QueryTimeout(exc.message or str(exc))
+    return StoreError(exc.message or str(exc))
 
 
 class Neo4jStore:
@@ -34,6 +57,7 @@ class Neo4jStore:
     def setup(self) -> None:
         with self._session() as s:
             s.run(CONSTRAINT).consume()
+            s.run(COUNTER_CONSTRAINT).consume()
 
     def apply(self, change: StoreChange) -> None:
         batches = cypher.write_batches(change.nodes, change.links)
@@ -53,9 +77,15 @@ class Neo4jStore:
         except ClientError as exc:
             raise StoreError(exc.message or str(exc)) from exc
 
-    def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+    def read(self, query: str, params: Mapping[str, Any] | None = None, *,
+             timeout_ms: int | None = None, limit: int | None = None) -> list[Row]:
+        timeout = None if timeout_ms is None else timeout_ms / 1000
+
+        @neo4j.unit_of_work(timeout=timeout)
         def work(tx: neo4j.ManagedTransaction) -> list[Row]:
-            return [r.data() for r in tx.run(query, dict(params or {}))]
+            # Rows stream from the server: stopping at `limit` leaves the rest unfetched.
+            rows = islice(tx.run(query, dict(params or {})), limit)
+            return [r.data() for r in rows]
 
         try:
             with self._session() as s:
@@ -63,9 +93,7 @@ class Neo4jStore:
         except (ServiceUnavailable, SessionExpired) as exc:
             raise StoreUnavailable(f"Neo4j is not reachable: {exc}") from exc
         except ClientError as exc:
-            if "write" in (exc.code or "").lower() or "AccessMode" in (exc.code or ""):
-                raise ReadOnlyViolation(exc.message or str(exc)) from exc
-            raise StoreError(exc.message or str(exc)) from exc
+            raise _refusal(exc) from exc
 
     def describe(self, iris: Sequence[str]) -> list[Node]:
         if not iris:
@@ -76,6 +104,16 @@ class Neo4jStore:
         if not iris:
             return []
         return [r["iri"] for r in self.read(cypher.REFERRERS, {"iris": list(iris)})]
+
+    def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        rows: list[Row] = []
+
+        def work(tx: neo4j.ManagedTransaction) -> None:
+            # A retried transaction starts again from nothing: keep only the last try's rows.
+            rows[:] = [r.data() for r in tx.run(query, dict(params or {}))]
+
+        self._write(work)
+        return rows
 
     def clear(self) -> None:
         self._write(lambda tx: tx.run(cypher.DELETE_ALL).consume())

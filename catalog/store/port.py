@@ -28,6 +28,10 @@ class ReadOnlyViolation(StoreError):
     """A read-only query tried to write."""
 
 
+class QueryTimeout(StoreError):
+    """A read ran past its time limit and the store stopped it (ad-hoc queries, issue 5)."""
+
+
 @dataclass(frozen=True)
 class StoreChange:
     """One atomic write: `nodes` replace the stored description (properties and outgoing
@@ -53,8 +57,17 @@ class GraphStore(Protocol):
     def referrers(self, iris: Sequence[str]) -> list[str]:
         """IRIs of nodes with a relationship pointing at any of `iris`."""
 
-    def read(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        """Run a read-only query; the store itself refuses writes (ReadOnlyViolation)."""
+    def read(self, query: str, params: Mapping[str, Any] | None = None, *,
+             timeout_ms: int | None = None, limit: int | None = None) -> list[Row]:
+        """Run a read-only query; the store itself refuses writes (ReadOnlyViolation).
+
+        `timeout_ms`: the store stops the query past this time (QueryTimeout). `limit`: at most
+        this many rows are returned; ask for one more to learn whether rows were left off.
+        """
+
+    def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run one write statement atomically (one transaction) and return its rows: the
+        cycle's compare-and-set transitions and ID issuance (catalog.cycle, ADR 0005)."""
 
     def clear(self) -> None:
         """Delete everything (tests, restore into an empty store)."""

@@ -1,0 +1,131 @@
+"""Named-query benchmark (issue 5): median and p95 of each named query, through the real path
+(header → parameters → store.read → analysis), on a fresh embedded FalkorDB loaded with the demo
+catalog and, with --services N, a synthetic catalog of N services (org structure, duties and
+services only: its chain and data-map queries have nothing to find and are marked n/a).
+
+Usage: python bench/queries.py [--runs 50] [--services 0]
+Parameters are picked from the catalog: the largest chain, agency, unit, dataset, system.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.synth import generate  # noqa: E402
+from catalog.iris import Iris  # noqa: E402
+from catalog.registry import Registry  # noqa: E402
+from catalog.store.falkordb_server import FalkorServer  # noqa: E402
+from catalog.store.falkordb_store import FalkorStore  # noqa: E402
+from catalog.store.port import GraphStore  # noqa: E402
+from graph_queries import named  # noqa: E402
+from loaders.spreadsheet import read_csv_folder, read_workbook  # noqa: E402
+
+DEMO = Path(__file__).resolve().parent.parent / "demo" / "govcat-demo.xlsx"
+
+# Each parameter's pick: the node with the most relationships of the pattern (ties by IRI).
+PICKS = {
+    "service": "MATCH (c:ServiceChain)-[:finalService]->(x) "
+               "MATCH (c)-[:hasLink]->(l) WITH x, count(l) AS n",
+    "duty": "MATCH (s:PublicService)-[:follows]->(x:Duty) WITH x, count(s) AS n",
+    "agency": "MATCH (s:PublicService)-[:agency]->(x) WITH x, count(s) AS n",
+    "chain": "MATCH (x:ServiceChain)-[:hasLink]->(l) WITH x, count(l) AS n",
+    "dataset": "MATCH (f:DataFlow)-[:carriesDataset]->(x) WITH x, count(f) AS n",
+    "system": "MATCH (f:DataFlow)-[:toSystem|fromSystem]->(x) WITH x, count(f) AS n",
+    "units": "MATCH (p:Post)-[:postIn]->(x) WITH x, count(p) AS n",
+}
+
+
+# When a catalog has no chains (the synthetic one), a service is the one with the most duties.
+FALLBACK = {"service": "MATCH (x:PublicService)-[:follows]->(d) WITH x, count(d) AS n"}
+
+
+def pick(store: GraphStore, param: str) -> str | None:
+    for pattern in (PICKS[param], FALLBACK.get(param)):
+        if pattern is None:
+            continue
+        rows = store.read(pattern + " RETURN x.iri AS iri ORDER BY n DESC, iri LIMIT 1")
+        if rows:
+            return str(rows[0]["iri"])
+    return None
+
+
+def params_for(store: GraphStore, query: named.NamedQuery) -> dict[str, Any] | None:
+    """The query's required parameters picked from the catalog; None when there is none."""
+    out: dict[str, Any] = {}
+    for p in query.params:
+        if p.optional and p.name != "units":
+            continue
+        value = pick(store, p.name)
+        if value is None:
+            return None
+        out[p.name] = value
+    return out
+
+
+def measure(store: GraphStore, runs: int) -> list[tuple[str, str, str, str]]:
+    results = []
+    for q in named.catalog_of_queries().values():
+        params = params_for(store, q)
+        if params is None:
+            results.append((q.name, "n/a", "n/a", "-"))
+            continue
+        named.run(store, q.name, params)  # warm-up: plan cache, connection
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            answer = named.run(store, q.name, params)
+            times.append((time.perf_counter() - t0) * 1000)
+        p95 = statistics.quantiles(times, n=20)[18] if runs >= 2 else times[0]
+        results.append((q.name, f"{statistics.median(times):.1f}", f"{p95:.1f}",
+                        str(len(answer.rows))))
+    return results
+
+
+def run(name: str, path: Path, workdir: Path, runs: int) -> None:
+    server = FalkorServer(workdir / f"store-{name.split()[0]}")
+    store = FalkorStore(server.connect(), "bench", rewrite_aof=server.rewrite_aof)
+    try:
+        store.setup()
+        registry = Registry(store, Iris("https://govcat.bench/id/"))
+        registry.ensure_code_lists()
+        parsed = read_workbook(path) if path.suffix == ".xlsx" else read_csv_folder(path)
+        # valid by construction (bench/load.py measures validation); stored in one write
+        registry.apply_checked(registry.changeset(parsed.records))
+        for query, median, p95, n in measure(store, runs):
+            print(f"| {name} | {query} | {median} | {p95} | {n} |", flush=True)
+    finally:
+        store.close()
+        server.stop()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--runs", type=int, default=50)
+    ap.add_argument("--services", type=int, default=0)
+    ns = ap.parse_args()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
+                            text=True).stdout.strip()
+    print(f"machine: {platform.node()} {platform.machine()}, python {platform.python_version()}, "
+          f"commit {commit}, {ns.runs} runs per query, embedded FalkorDB")
+    print("| catalog | query | median ms | p95 ms | rows |")
+    print("|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory(prefix="govcat-bench-") as tmp:
+        work = Path(tmp)
+        run("demo", DEMO, work, ns.runs)
+        if ns.services:
+            generate(work / "synthetic", ns.services)
+            run(f"synthetic {ns.services:,} services", work / "synthetic", work, ns.runs)
+
+
+if __name__ == "__main__":
+    main()

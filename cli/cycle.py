@@ -1,0 +1,150 @@
+"""`govcat cycle …` and `govcat deadlines`: thin commands over catalog.cycle (R-2, R-3 … R-19).
+
+The acting person is named with --by and the capacity with --as; authentication comes with a
+later slice (issue 4), and catalog.cycle decides who may do what.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+import typer
+
+from catalog.cycle import Actor, Cycle, CycleRefused, Role
+from catalog.cycle.engine import TEHRAN
+from catalog.cycle.states import STATE_LABELS
+from catalog.jalali import DateError, parse_date, to_jalali_str
+
+cycle_app = typer.Typer(help="The 9 steps of the cycle per agency: status, actions, history.",
+                        no_args_is_help=True)
+
+AgencyOpt = Annotated[str, typer.Option("--agency", help="the agency's code, e.g. SABT")]
+StepOpt = Annotated[int, typer.Option("--step", min=1, max=9, help="step 1 … 9")]
+ByOpt = Annotated[str, typer.Option("--by", help="the person acting")]
+RecordOpt = Annotated[str | None, typer.Option(
+    "--record", help="the IRI of one duty (step 1) or service (step 2)")]
+ReasonOpt = Annotated[str | None, typer.Option("--reason", help="why (required to reject)")]
+
+
+def _role(value: str | None, default: Role) -> Role:
+    try:
+        return Role(value) if value else default
+    except ValueError as exc:
+        raise typer.BadParameter(f"one of: {', '.join(r.value for r in Role)}",
+                                 param_hint="--as") from exc
+
+
+AsOpt = Annotated[str | None, typer.Option("--as", help="steward, reviewer or consultant")]
+
+
+def _cycle() -> Cycle:
+    from cli.main import _registry  # the one place the CLI opens the store
+
+    registry = _registry()
+    return Cycle(registry.store, registry.iris)
+
+
+def _refused(exc: CycleRefused) -> typer.Exit:
+    for r in exc.reasons:
+        typer.echo(f"refused [{r.requirement}]: {r.message_en}\n      {r.message_fa}", err=True)
+    return typer.Exit(1)
+
+
+@cycle_app.command("status")
+def status(agency: AgencyOpt) -> None:
+    """Each step's state, approving body and clock start (Solar Hijri)."""
+    try:
+        steps = _cycle().steps(agency)
+    except CycleRefused as exc:
+        raise _refused(exc) from exc
+    for s in steps:
+        clock = to_jalali_str(s.clock_start) if s.clock_start else "-"
+        en, fa = STATE_LABELS[s.state]
+        typer.echo(f"{s.step}  {s.state.value:<12} {clock:<10}  {s.config.approving_body_en}"
+                   f"\n   {fa} · {s.config.approving_body_fa}")
+
+
+def _step_action(name: str, default: Role) -> None:
+    def command(agency: AgencyOpt, step: StepOpt, by: ByOpt, record: RecordOpt = None,
+                reason: ReasonOpt = None, as_: AsOpt = None) -> None:
+        actor = Actor(by, _role(as_, default))
+        cycle = _cycle()
+        try:
+            typer.echo(_act(cycle, name, agency, step, actor, record, reason))
+        except CycleRefused as exc:
+            raise _refused(exc) from exc
+
+    one = " (or, with --record, one duty or service)" if name in ("approve", "reject") else ""
+    command.__doc__ = f"{name.capitalize()} a step of the cycle{one}."
+    cycle_app.command(name)(command)
+
+
+def _act(cycle: Cycle, name: str, agency: str, step: int, actor: Actor, record: str | None,
+         reason: str | None) -> str:
+    if record is not None:
+        if name == "approve":
+            issued = cycle.approve_record(agency, record, actor)
+            return f"{record}: approved, ID {issued.identifier}" + (
+                "" if issued.fresh else " (already issued)")
+        if name == "reject":
+            cycle.reject_record(agency, record, actor, reason or "")
+            return f"{record}: rejected"
+        raise typer.BadParameter("only approve and reject act on one record",
+                                 param_hint="--record")
+    if name == "approve":
+        lines = [f"step {step} of {agency}: approved"]
+        lines += [f"  issued {i.identifier} to {i.record}"
+                  for i in cycle.approve(agency, step, actor, reason)]
+        return "\n".join(lines)
+    state = getattr(cycle, name)(agency, step, actor, *([reason or ""] if name in (
+        "reject", "reopen") else []))
+    return f"step {step} of {agency}: {state.value}"
+
+
+for _name, _default in (("start", Role.STEWARD), ("submit", Role.STEWARD),
+                        ("reopen", Role.STEWARD), ("approve", Role.REVIEWER),
+                        ("reject", Role.REVIEWER)):
+    _step_action(_name, _default)
+
+
+@cycle_app.command("history")
+def history(
+    record: RecordOpt = None,
+    agency: Annotated[str | None, typer.Option("--agency")] = None,
+    step: Annotated[int | None, typer.Option("--step", min=1, max=9)] = None,
+) -> None:
+    """The change events of one record (--record) or one step (--agency and --step)."""
+    cycle = _cycle()
+    if record is None:
+        if agency is None or step is None:
+            raise typer.BadParameter("give --record, or --agency and --step")
+        record = cycle.step_iri(agency, step)
+    for e in cycle.history(record):
+        extra = "".join(f" {k}={v}" for k, v in (("id", e.issued), ("reason", e.reason)) if v)
+        typer.echo(f"{e.at}  {e.action:<8} {e.from_state or '-'} -> {e.to_state}  "
+                   f"by {e.actor} ({e.role}){extra}")
+
+
+def deadlines(
+    agency: Annotated[str | None, typer.Option("--agency", help="only this agency")] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="only what is late")] = False,
+    today: Annotated[str | None, typer.Option(
+        "--today", help="count from this date (1404/01/15 or ISO); default: today in Tehran")
+    ] = None,
+) -> None:
+    """What is due and overdue, with Solar Hijri dates and days left or late (R-3.1 … R-11)."""
+    try:
+        day = parse_date(today) if today else datetime.now(UTC).astimezone(TEHRAN).date()
+    except DateError as exc:
+        raise typer.BadParameter(f"{exc.message_en} | {exc.message_fa}",
+                                 param_hint="--today") from exc
+    try:
+        items = _cycle().deadlines(day, agency)
+    except CycleRefused as exc:
+        raise _refused(exc) from exc
+    shown = [d for d in items if d.state.overdue or not overdue]
+    for d in shown:
+        typer.echo(f"{d.agency:<8} step {d.step}  [{d.requirement}] {d.what_en}: due "
+                   f"{d.state.describe()}\n         {d.what_fa}")
+    typer.echo(f"{len(shown)} deadline(s) as of {to_jalali_str(day)}", err=True)

@@ -1,0 +1,54 @@
+"""Ad-hoc read-only Cypher for auditors (issue 5). The store enforces read-only (FalkorDB's
+GRAPH.RO_QUERY, Neo4j's read transactions), not a scan of the text, and stops a query past its
+time limit; the row limit caps what comes back."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from catalog.store.port import GraphStore
+from graph_queries.answer import Answer, QueryError
+
+DEFAULT_TIMEOUT_MS = 5_000
+MAX_TIMEOUT_MS = 30_000
+DEFAULT_LIMIT = 1_000
+MAX_LIMIT = 10_000
+
+
+def run_adhoc(store: GraphStore, cypher: str, params: Mapping[str, Any] | None = None,
+              timeout_ms: int | None = None, limit: int | None = None) -> Answer:
+    """Run an auditor's own query. Raises ReadOnlyViolation for a write, QueryTimeout past the
+    time limit; asks the store for one row more than the limit to tell whether rows were left."""
+    if not cypher.strip():
+        raise QueryError("the query is empty")
+    timeout = _bounded("timeout_ms", timeout_ms, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS)
+    rows_max = _bounded("limit", limit, DEFAULT_LIMIT, MAX_LIMIT)
+    rows = store.read(cypher, dict(params or {}), timeout_ms=timeout, limit=rows_max + 1)
+    truncated = len(rows) > rows_max
+    rows = rows[:rows_max]
+    return Answer("adhoc", list(rows[0]) if rows else [], rows, truncated,
+                  {"timeout_ms": timeout, "limit": rows_max})
+
+
+def _bounded(name: str, value: int | None, default: int, ceiling: int) -> int:
+    if value is None:
+        return default
+    if not 1 <= value <= ceiling:
+        raise QueryError(f"{name} must be between 1 and {ceiling}")
+    return value
+
+
+def typed_params(raw: Mapping[str, list[str]]) -> dict[str, Any]:
+    """Ad-hoc parameters from a command line: each value read as JSON when it is JSON
+    (numbers, booleans, lists), else as text; a repeated key gives a list."""
+    return {k: _json_or_text(v[0]) if len(v) == 1 else [_json_or_text(x) for x in v]
+            for k, v in raw.items()}
+
+
+def _json_or_text(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value

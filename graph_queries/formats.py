@@ -1,0 +1,54 @@
+"""Answers as JSON and CSV (issue 5). Lists in a CSV cell are joined with `;`, as in the
+loading template, so a spreadsheet user reads them the same way."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any
+
+from graph_queries.answer import Answer
+
+FORMATS = ("json", "csv", "svg")
+MEDIA_TYPES = {"json": "application/json", "csv": "text/csv", "svg": "image/svg+xml"}
+
+
+def to_json(answer: Answer) -> str:
+    body = {"query": answer.name, "params": answer.params, "columns": answer.columns,
+            "count": len(answer.rows), "truncated": answer.truncated, "rows": answer.rows,
+            **answer.meta}
+    return json.dumps(body, ensure_ascii=False, indent=2, default=str)
+
+
+def to_csv(answer: Answer) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(answer.columns)
+    for row in answer.rows:
+        writer.writerow([_cell(row.get(c)) for c in answer.columns])
+    return out.getvalue()
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ";".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return str(value)
+
+
+def render(answer: Answer, fmt: str) -> str:
+    if fmt == "json":
+        return to_json(answer)
+    if fmt == "csv":
+        return to_csv(answer)
+    if fmt == "svg":
+        from graph_queries.picture import to_svg
+
+        return to_svg(answer)
+    raise ValueError(f"unknown format {fmt!r}: use {', '.join(FORMATS)}")

@@ -1,0 +1,217 @@
+"""Named queries for auditors (issue 5): one `.cypher` file each in `queries/`, whose header
+comment block says its name, purpose, requirement (R-ID) and parameters. The header is the
+contract: parameters are checked and converted from it before the store sees them, and values
+always travel as Cypher parameters, never inside the text.
+
+Header lines (each starts with `//`):
+    // name: service-duties
+    // purpose: first line
+    //   continued (an indented line continues the field above)
+    // requirement: R-4.1
+    // param service: iri - what it is          (types: iri, iri-list, string, int; `?` optional)
+    // analysis: agency_cycles                 (optional: rows are handed to a Python analysis)
+    // picture: because -> iri                  (optional: columns the SVG draws as arrows)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from catalog.store.port import GraphStore, Row
+from graph_queries.analyses import ANALYSES
+from graph_queries.answer import Answer, QueryError
+
+__all__ = ["Answer", "NamedQuery", "Param", "QueryError", "catalog_of_queries", "convert",
+           "from_pairs", "get", "listing", "run"]
+
+QUERIES_DIR = Path(__file__).resolve().parent / "queries"
+PARAM_TYPES = ("iri", "iri-list", "string", "int")
+# Our own queries answer in milliseconds (bench/queries.py); this only stops a runaway one.
+NAMED_TIMEOUT_MS = 60_000
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    optional: bool
+    doc: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "optional": self.optional,
+                "description": self.doc}
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    purpose: str
+    requirement: str
+    params: tuple[Param, ...]
+    cypher: str
+    analysis: str | None = None
+    picture: tuple[tuple[str, str], ...] = ()
+
+    def header(self) -> dict[str, Any]:
+        return {"name": self.name, "purpose": self.purpose, "requirement": self.requirement,
+                "params": [p.as_dict() for p in self.params]}
+
+
+def parse(text: str, source: str) -> NamedQuery:
+    fields: dict[str, str] = {}
+    params: list[Param] = []
+    last: str | None = None
+    body: list[str] = []
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            body.append(line)
+            continue
+        content = line[2:]
+        if content.startswith("   ") and last is not None:  # continuation of the field above
+            fields[last] += " " + content.strip()
+            continue
+        key, sep, value = content.strip().partition(":")
+        if not sep:
+            raise QueryError(f"{source}: header line without a field: {line!r}")
+        if key.startswith("param "):
+            params.append(_param(key[6:].strip(), value.strip(), source))
+            last = None
+            continue
+        fields[key.strip()] = value.strip()
+        last = key.strip()
+    missing = {"name", "purpose", "requirement"} - set(fields)
+    if missing:
+        raise QueryError(f"{source}: header lacks {', '.join(sorted(missing))}")
+    return NamedQuery(fields["name"], fields["purpose"], fields["requirement"], tuple(params),
+                      "\n".join(body).strip(), fields.get("analysis"),
+                      _picture(fields.get("picture", ""), source))
+
+
+def _picture(spec: str, source: str) -> tuple[tuple[str, str], ...]:
+    """`picture: a -> b, c -> d`: the column pairs the SVG draws as arrows."""
+    pairs = []
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        a, sep, b = part.partition("->")
+        if not sep:
+            raise QueryError(f"{source}: picture wants `column -> column`, not {part!r}")
+        pairs.append((a.strip(), b.strip()))
+    return tuple(pairs)
+
+
+def _param(name: str, spec: str, source: str) -> Param:
+    kind, _, doc = spec.partition(" - ")
+    kind = kind.strip()
+    optional = kind.endswith("?")
+    kind = kind.rstrip("?")
+    if kind not in PARAM_TYPES:
+        raise QueryError(f"{source}: parameter {name} has unknown type {kind!r}")
+    return Param(name, kind, optional, doc.strip())
+
+
+@cache
+def catalog_of_queries(folder: Path = QUERIES_DIR) -> dict[str, NamedQuery]:
+    """Every named query of `folder`, by name (read once per process)."""
+    found: dict[str, NamedQuery] = {}
+    for path in sorted(folder.glob("*.cypher")):
+        q = parse(path.read_text(encoding="utf-8"), path.name)
+        if q.name in found:
+            raise QueryError(f"{path.name}: a second query named {q.name}")
+        if q.analysis is not None and q.analysis not in ANALYSES:
+            raise QueryError(f"{path.name}: no analysis named {q.analysis}")
+        found[q.name] = q
+    return found
+
+
+def get(name: str) -> NamedQuery:
+    try:
+        return catalog_of_queries()[name]
+    except KeyError:
+        raise QueryError(f"no query named {name!r}; see the list of queries") from None
+
+
+def convert(query: NamedQuery, raw: Mapping[str, Any], base: str | None = None) -> dict[str, Any]:
+    """The Cypher parameters of `query` from raw values (strings from a command line or a URL,
+    or JSON values); an IRI without a scheme is taken relative to `base`."""
+    known = {p.name for p in query.params}
+    unknown = set(raw) - known
+    if unknown:
+        raise QueryError(f"{query.name} takes no parameter {', '.join(sorted(unknown))}")
+    out: dict[str, Any] = {}
+    for p in query.params:
+        value = raw.get(p.name)
+        if value is None or value == "" or value == []:
+            if not p.optional:
+                raise QueryError(f"{query.name} needs the parameter {p.name} ({p.type})")
+            out[p.name] = [] if p.type == "iri-list" else None
+            continue
+        out[p.name] = _typed(p, value, base)
+    return out
+
+
+def _typed(p: Param, value: Any, base: str | None) -> Any:
+    if p.type == "iri-list":
+        return [_iri(v, base) for v in _items(value)]
+    if isinstance(value, list | tuple):  # a command line or a URL gives every value as a list
+        if len(value) != 1:
+            raise QueryError(f"parameter {p.name} takes one value")
+        value = value[0]
+    if p.type == "int":
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise QueryError(f"parameter {p.name} must be an integer, not {value!r}") from None
+    return _iri(str(value), base) if p.type == "iri" else str(value)
+
+
+def _items(value: Any) -> list[str]:
+    values = value if isinstance(value, list | tuple) else [value]
+    return [part.strip() for v in values for part in str(v).split(";") if part.strip()]
+
+
+def _iri(value: str, base: str | None) -> str:
+    if "://" in value or base is None:
+        return value
+    return base + value.lstrip("/")
+
+
+def run(store: GraphStore, name: str, raw: Mapping[str, Any],
+        base: str | None = None) -> Answer:
+    """Run a named query (or its analysis) on the store, read-only."""
+    query = get(name)
+    params = convert(query, raw, base)
+
+    def runner(cypher_params: Mapping[str, Any]) -> list[Row]:
+        return store.read(query.cypher, cypher_params, timeout_ms=NAMED_TIMEOUT_MS)
+
+    if query.analysis is not None:
+        answer = ANALYSES[query.analysis](runner, params)
+        answer.name = query.name
+    else:
+        rows = runner(params)
+        answer = Answer(query.name, _columns(rows), rows)
+    answer.params = params
+    answer.picture = query.picture
+    return answer
+
+
+def _columns(rows: Sequence[Row]) -> list[str]:
+    return list(rows[0]) if rows else []
+
+
+def from_pairs(pairs: Sequence[str]) -> dict[str, list[str]]:
+    """`key=value` strings (a command line) as raw parameters; a repeated key gathers values."""
+    raw: dict[str, list[str]] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise QueryError(f"a parameter is written key=value, not {pair!r}")
+        raw.setdefault(key.strip(), []).append(value)
+    return raw
+
+
+def listing() -> list[dict[str, Any]]:
+    return [q.header() for q in catalog_of_queries().values()]
