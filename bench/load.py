@@ -18,11 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.store import fresh_registry  # noqa: E402
 from bench.synth import generate  # noqa: E402
-from catalog.iris import Iris  # noqa: E402
-from catalog.registry import Registry  # noqa: E402
-from catalog.store.falkordb_server import FalkorServer  # noqa: E402
-from catalog.store.falkordb_store import FalkorStore  # noqa: E402
 from catalog.validation import validate  # noqa: E402
 from loaders.spreadsheet import read_csv_folder, read_workbook  # noqa: E402
 
@@ -30,18 +27,13 @@ DEMO = Path(__file__).resolve().parent.parent / "demo" / "govcat-demo.xlsx"
 
 
 def run(name: str, path: Path, workdir: Path) -> None:
-    server = FalkorServer(workdir / f"store-{name}")
-    store = FalkorStore(server.connect(), "bench", rewrite_aof=server.rewrite_aof)
-    try:
-        store.setup()
-        registry = Registry(store, Iris("https://govcat.bench/id/"))
-        registry.ensure_code_lists()
+    with fresh_registry(workdir / f"store-{name}") as registry:
         t0 = time.perf_counter()
         parsed = read_workbook(path) if path.suffix == ".xlsx" else read_csv_folder(path)
         t1 = time.perf_counter()
         cs = registry.changeset(parsed.records)
         t2 = time.perf_counter()
-        problems = parsed.problems + validate(cs, store)
+        problems = parsed.problems + validate(cs, registry.store)
         t3 = time.perf_counter()
         if problems:
             raise SystemExit(f"{name}: {len(problems)} problems, e.g. {problems[0]}")
@@ -51,9 +43,6 @@ def run(name: str, path: Path, workdir: Path) -> None:
         print(f"| {name} | {parsed.rows:,} | {outcome.stored:,} | {len(cs.graph):,} | "
               f"{t1 - t0:.2f} | {t2 - t1:.2f} | {t3 - t2:.2f} | {t4 - t3:.2f} | {total:.2f} | "
               f"{parsed.rows / total:,.0f} |", flush=True)
-    finally:
-        store.close()
-        server.stop()
 
 
 def main() -> None:

@@ -21,11 +21,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.store import fresh_registry  # noqa: E402
 from bench.synth import generate  # noqa: E402
-from catalog.iris import Iris  # noqa: E402
-from catalog.registry import Registry  # noqa: E402
-from catalog.store.falkordb_server import FalkorServer  # noqa: E402
-from catalog.store.falkordb_store import FalkorStore  # noqa: E402
 from catalog.store.port import GraphStore  # noqa: E402
 from graph_queries import named  # noqa: E402
 from loaders.spreadsheet import read_csv_folder, read_workbook  # noqa: E402
@@ -92,20 +89,12 @@ def measure(store: GraphStore, runs: int) -> list[tuple[str, str, str, str]]:
 
 
 def run(name: str, path: Path, workdir: Path, runs: int) -> None:
-    server = FalkorServer(workdir / f"store-{name.split()[0]}")
-    store = FalkorStore(server.connect(), "bench", rewrite_aof=server.rewrite_aof)
-    try:
-        store.setup()
-        registry = Registry(store, Iris("https://govcat.bench/id/"))
-        registry.ensure_code_lists()
+    with fresh_registry(workdir / f"store-{name.split()[0]}") as registry:
         parsed = read_workbook(path) if path.suffix == ".xlsx" else read_csv_folder(path)
         # valid by construction (bench/load.py measures validation); stored in one write
         registry.apply_checked(registry.changeset(parsed.records))
-        for query, median, p95, n in measure(store, runs):
+        for query, median, p95, n in measure(registry.store, runs):
             print(f"| {name} | {query} | {median} | {p95} | {n} |", flush=True)
-    finally:
-        store.close()
-        server.stop()
 
 
 def main() -> None:
