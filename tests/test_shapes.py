@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import pyshacl
-import pyshacl_turbo
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SH, SKOS, XSD
 from rdflib.term import Node
+
+from catalog.ontology import codelists_graph, ontology_graph
+from catalog.validation import ENGINES, shapes_graph
 
 ROOT = Path(__file__).resolve().parent.parent
 ONTOLOGY = ROOT / "ontology"
@@ -506,24 +507,6 @@ CASES = [
 # helpers
 
 
-@cache
-def shapes_graph() -> Graph:
-    g = Graph()
-    for path in sorted(SHAPES.glob("*.ttl")):
-        g.parse(path, format="turtle")
-    return g
-
-
-@cache
-def ontology_graph() -> Graph:
-    return Graph().parse(ONTOLOGY / "govcat.ttl", format="turtle")
-
-
-@cache
-def codelists_graph() -> Graph:
-    return Graph().parse(ONTOLOGY / "codelists.ttl", format="turtle")
-
-
 def context() -> dict[str, object]:
     with (ONTOLOGY / "context.jsonld").open(encoding="utf-8") as f:
         ctx = json.load(f)["@context"]
@@ -556,9 +539,6 @@ class Result:
     rid: str
     component: str
     messages: frozenset[Literal]
-
-
-ENGINES = {"pyshacl": pyshacl.validate, "turbo": pyshacl_turbo.validate}
 
 
 def validate(g: Graph, engine: str = "pyshacl") -> tuple[bool, list[Result]]:
