@@ -8,10 +8,10 @@ from typing import Any
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from api import queries
+from api import accounts, cycle, errors, feed, obligations, profiles, queries, records
+from catalog.guard import Guard
 from catalog.registry import Registry
 from catalog.serialize import MEDIA_TYPES, context, serialize
-from catalog.store.port import StoreUnavailable
 
 _BY_MEDIA = {v: k for k, v in MEDIA_TYPES.items()} | {
     "application/json": "json", "text/n3": "ttl", "application/x-turtle": "ttl"}
@@ -41,11 +41,8 @@ def create_app(registry: Registry) -> FastAPI:
     app = FastAPI(title="govcat", version="0.1.0",
                   description="Metadata graph of the service intelligentization cycle")
 
-    @app.exception_handler(StoreUnavailable)
-    async def store_down(_: Request, exc: StoreUnavailable) -> JSONResponse:
-        return JSONResponse({"detail": "the store is unavailable; retry shortly",
-                             "detail_fa": "پایگاه داده در دسترس نیست؛ اندکی بعد دوباره بکوشید"},
-                            status_code=503, headers={"Retry-After": "5"})
+    app.state.guard = Guard(registry)
+    errors.install(app)
 
     @app.get("/health")
     def health() -> dict[str, Any]:
@@ -67,6 +64,12 @@ def create_app(registry: Registry) -> FastAPI:
         return _resource(registry, iri, negotiate(request.headers.get("accept", ""), format))
 
     app.include_router(queries.router(registry))  # graph queries for auditors (issue 5)
+    app.include_router(cycle.router())  # the cycle, the trail, deadlines (issue 4)
+    app.include_router(obligations.router())  # clocks, representative, reports (ADR 0007)
+    app.include_router(records.router())
+    app.include_router(accounts.router())
+    app.include_router(profiles.router(registry, negotiate))  # DCAT-AP, CPSV-AP (issue 6)
+    app.include_router(feed.router(negotiate))  # snapshot and change feed (issue 6)
     return app
 
 

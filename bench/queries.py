@@ -5,6 +5,8 @@ services only: its chain and data-map queries have nothing to find and are marke
 
 Usage: python bench/queries.py [--runs 50] [--services 0]
 Parameters are picked from the catalog: the largest chain, agency, unit, dataset, system.
+cycle-progress runs over every agency (the auditor's national overview); compare-structure
+compares the largest agency's stored structure with a proposal that drops its largest unit.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.store import fresh_registry  # noqa: E402
 from bench.synth import generate  # noqa: E402
+from catalog.graphmap import Node  # noqa: E402
 from catalog.store.port import GraphStore  # noqa: E402
 from graph_queries import named  # noqa: E402
+from graph_queries.structure import Structure  # noqa: E402
 from loaders.spreadsheet import read_csv_folder, read_workbook  # noqa: E402
 
 DEMO = Path(__file__).resolve().parent.parent / "demo" / "govcat-demo.xlsx"
@@ -56,13 +60,41 @@ def pick(store: GraphStore, param: str) -> str | None:
     return None
 
 
+def proposal_for(store: GraphStore) -> Structure | None:
+    """The largest agency's units, posts and employees as stored, less its unit with the most
+    posts (and what is in it): a reform's proposal, as the loaders would read it."""
+    agency = pick(store, "agency")
+    if agency is None:
+        return None
+    units = store.read("MATCH (u:OrganizationalUnit)-[:unitOf]->(:Resource {iri: $a}) "
+                       "OPTIONAL MATCH (u)-[:subOrganizationOf]->(p:OrganizationalUnit) "
+                       "RETURN u.iri AS iri, p.iri AS parent", {"a": agency})
+    posts = store.read("MATCH (p:Post)-[:agency]->(:Resource {iri: $a}) "
+                       "OPTIONAL MATCH (p)-[:postIn]->(u:OrganizationalUnit) "
+                       "RETURN p.iri AS iri, u.iri AS unit", {"a": agency})
+    held = store.read("MATCH (e:Employee)-[:holds]->(p:Post)-[:agency]->(:Resource {iri: $a}) "
+                      "RETURN e.iri AS iri, collect(p.iri) AS posts", {"a": agency})
+    sizes: dict[str, int] = {}
+    for p in posts:
+        sizes[p["unit"]] = sizes.get(p["unit"], 0) + 1
+    dropped = min(sizes, key=lambda u: (-sizes[u], u)) if sizes else None
+    nodes = [Node(u["iri"], "OrganizationalUnit", {},
+                  {"unitOf": (agency,), **({"subOrganizationOf": (u["parent"],)}
+                                           if u["parent"] else {})})
+             for u in units if u["iri"] != dropped]
+    nodes += [Node(p["iri"], "Post", {}, {"agency": (agency,), "postIn": (p["unit"],)})
+              for p in posts if p["unit"] != dropped]
+    nodes += [Node(e["iri"], "Employee", {}, {"holds": tuple(sorted(e["posts"]))}) for e in held]
+    return Structure(tuple(nodes), "bench proposal")
+
+
 def params_for(store: GraphStore, query: named.NamedQuery) -> dict[str, Any] | None:
     """The query's required parameters picked from the catalog; None when there is none."""
     out: dict[str, Any] = {}
     for p in query.params:
         if p.optional and p.name != "units":
             continue
-        value = pick(store, p.name)
+        value: Any = proposal_for(store) if p.type == "structure" else pick(store, p.name)
         if value is None:
             return None
         out[p.name] = value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from rdflib import URIRef
 
@@ -24,6 +24,13 @@ class Iris:
 
     def agency(self, code: str) -> URIRef:
         return self._mint("agency", code)
+
+    def agency_code(self, iri: str) -> str | None:
+        """The code of an agency IRI (`agency(code)`), or None for any other IRI."""
+        prefix = self.base + "agency/"
+        if not iri.startswith(prefix) or "/" in iri[len(prefix):]:
+            return None
+        return unquote(iri[len(prefix):])
 
     def owned(self, kind: str, agency: str, ref: str) -> URIRef:
         """duty, service, system or dataset `ref` of `agency`."""
@@ -46,6 +53,10 @@ class Iris:
     def agent(self, name: str) -> URIRef:
         """A person acting in the cycle (an approval's prov:agent); accounts come later."""
         return self._mint("agent", normalize_fa(name))
+
+    def event(self, ref: str) -> URIRef:
+        """A change event of the audit trail that is not one agency's (an import, an edit)."""
+        return self._mint("event", ref)
 
     def chain(self, ref: str) -> URIRef:
         return self._mint("chain", ref)

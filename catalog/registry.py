@@ -7,13 +7,18 @@ whole submission is valid.
 
 from __future__ import annotations
 
+import json
+import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from catalog import model as m
+from catalog.access.principals import OPERATOR, Principal
 from catalog.changeset import ChangeSet, Origin
 from catalog.graphmap import MappingError, Node, graph_to_nodes, nodes_to_graph
 from catalog.iris import Iris
@@ -21,6 +26,7 @@ from catalog.ontology import bind_prefixes, codelists_graph, mapping
 from catalog.problems import Problem, Rejected
 from catalog.records_rdf import to_changeset
 from catalog.store import cypher
+from catalog.store.obligations_cypher import OBLIGATION_LABELS
 from catalog.store.port import GraphStore, StoreChange
 from catalog.validation import validate
 from catalog.vocab import GC
@@ -35,6 +41,11 @@ class Outcome:
 
     stored: int
     by_label: dict[str, int]
+    unchanged: int = 0  # records equal to their stored version, left alone
+    event: str | None = None  # the change event's IRI, when anything was written
+    # Duties this change edited that already held an issued duty ID: a change of duties that
+    # starts the clock of R-3.3 (catalog.guard).
+    edited_issued_duties: tuple[str, ...] = ()
 
 
 class Registry:
@@ -59,38 +70,60 @@ class Registry:
         problems.extend(_cycle_owned(cs, nodes))
         return problems + validate(cs, self.store)
 
-    def submit(self, cs: ChangeSet) -> Outcome:
+    def submit(self, cs: ChangeSet, actor: Principal = OPERATOR,
+               action: str = "import") -> Outcome:
         problems = self.check(cs)
         if problems:
             raise Rejected(problems)
-        return self.apply_checked(cs)
+        return self.apply_checked(cs, actor, action)
 
-    def apply_checked(self, cs: ChangeSet) -> Outcome:
-        """Store a change set that `check` has just passed, in one atomic write."""
-        nodes = self._keep_issued_ids(graph_to_nodes(cs.graph, cs.subjects))
+    def apply_checked(self, cs: ChangeSet, actor: Principal = OPERATOR,
+                      action: str = "import") -> Outcome:
+        """Store a change set that `check` has just passed, in one atomic write, with its
+        change event and the new versions of the records it changed (R-16). Records equal to
+        their stored version are left alone: loading a file twice changes nothing."""
+        nodes = graph_to_nodes(cs.graph, cs.subjects)
+        stored = {n.iri: n for n in self._stored(n.iri for n in nodes)}
+        nodes = [_keep_issued_id(n, stored.get(n.iri)) for n in nodes]
+        changed = [n for n in nodes if n != stored.get(n.iri)]
         links = [(str(s), term, str(o)) for s, term, o in _links_of_unreplaced(cs)]
-        self.store.apply(StoreChange(nodes, links))
+        if not changed and not links:
+            return Outcome(0, {}, unchanged=len(nodes))
+        after = self._change_event(cs, changed, actor, action)
+        self.store.apply(StoreChange(changed, links, after))
         counts: dict[str, int] = {}
-        for n in nodes:
+        for n in changed:
             counts[n.label] = counts.get(n.label, 0) + 1
-        return Outcome(len(nodes), counts)
+        edited = tuple(n.iri for n in changed if n.label == "Duty" and (
+            (old := stored.get(n.iri)) is not None and old.props.get("dutyId")))
+        return Outcome(len(changed), counts, unchanged=len(nodes) - len(changed),
+                       event=after[0][1]["event"]["iri"], edited_issued_duties=edited)
 
-    def _keep_issued_ids(self, nodes: list[Node]) -> list[Node]:
-        """An edit never drops an issued duty or service ID (R-3.2, R-4.2, ADR 0005): a record
-        stored with one keeps it when the submission leaves it empty."""
-        candidates = [n.iri for n in nodes if n.label in ISSUED_PROPS
-                      and ISSUED_PROPS[n.label] not in n.props]
-        if not candidates:
-            return nodes
-        held = {r["iri"]: r for r in self.store.read(cypher.ISSUED_IDS, {"iris": candidates})}
-        out = []
-        for n in nodes:
-            prop = ISSUED_PROPS.get(n.label)
-            row = held.get(n.iri)
-            if prop and row and row[prop] and prop not in n.props:
-                n = replace(n, props={**n.props, prop: row[prop]})
-            out.append(n)
-        return out
+    def _stored(self, iris: Iterable[str], page: int = 5000) -> Iterable[Node]:
+        wanted = list(iris)
+        for start in range(0, len(wanted), page):
+            yield from self.store.describe(wanted[start:start + page])
+
+    def _change_event(self, cs: ChangeSet, changed: list[Node], actor: Principal,
+                      action: str, page: int = 5000) -> list[tuple[str, dict[str, Any]]]:
+        """The statements that record this change (cypher.COMMIT, cypher.VERSIONS)."""
+        event = str(self.iris.event(str(uuid.uuid4())))
+        sources = sorted({o.source for o in cs.subjects.values() if o.source})
+        props: dict[str, Any] = {"iri": event, "action": action,
+                                 "endedAtTime": datetime.now(UTC).isoformat()}
+        if sources:
+            props["source"] = ", ".join(sources)[:500]
+        agencies = sorted({a for n in changed for a in n.rels.get("agency", ())}
+                          | {n.iri for n in changed if n.label == "PublicOrganisation"})
+        statements: list[tuple[str, dict[str, Any]]] = [(cypher.COMMIT, {
+            "agent": str(self.iris.agent(actor.name)), "actor": actor.name, "event": props,
+            "association": {"iri": event + "/association", "actingAs": actor.role.value},
+            "agencies": agencies, "commit_counter": cypher.COMMITS_KEY})]
+        versions = [{"iri": n.iri, "content": node_json(n)} for n in changed]
+        for start in range(0, len(versions), page):
+            statements.append((cypher.VERSIONS,
+                               {"event": event, "records": versions[start:start + page]}))
+        return statements
 
     def _stored_agency(self, iri: URIRef) -> URIRef | None:
         for node in self.store.describe([str(iri)]):
@@ -121,11 +154,25 @@ class Registry:
         nodes = self.store.describe([iri])
         return nodes_to_graph(nodes) if nodes else None
 
-    def export(self, agency: str | None = None, page: int = 5000) -> Graph:
+    def export(self, agency: str | None = None, page: int = 5000,
+               trail: bool = False) -> Graph:
+        """The catalog as RDF; the cycle's state and audit trail only when `trail` is set
+        (backups): they are written by the cycle, never loaded from a file."""
         g = bind_prefixes(Graph())
         for chunk in self._iris(agency, page):
-            nodes_to_graph(self.store.describe(chunk), g)
+            nodes = self.store.describe(chunk)
+            if not trail:
+                nodes = [n for n in nodes if n.label not in TRAIL_LABELS]
+            nodes_to_graph(nodes, g)
         return g
+
+    def versions(self, iri: str) -> list[tuple[int, str, Graph]]:
+        """The versions of a record its writes left, oldest first: (change number, time,
+        RDF of the record as that change wrote it)."""
+        rows = self.store.read(cypher.RECORD_VERSIONS, {"iri": iri})
+        return [(int(r["seq"]), str(r["at"]),
+                 nodes_to_graph([node_from_json(r["content"])], bind_prefixes(Graph())))
+                for r in rows]
 
     def _iris(self, agency: str | None, page: int) -> Iterable[list[str]]:
         if agency is not None:
@@ -146,6 +193,28 @@ class Registry:
         return {r["label"]: r["n"] for r in self.store.read(cypher.COUNT_BY_LABEL)}
 
 
+def _keep_issued_id(n: Node, stored: Node | None) -> Node:
+    """An edit never drops an issued duty or service ID (R-3.2, R-4.2, ADR 0005): a record
+    stored with one keeps it when the submission leaves it empty."""
+    prop = ISSUED_PROPS.get(n.label)
+    if prop and stored is not None and stored.props.get(prop) and prop not in n.props:
+        return replace(n, props={**n.props, prop: stored.props[prop]})
+    return n
+
+
+def node_json(n: Node) -> str:
+    """A record's version as kept in the trail: its stored node, as JSON."""
+    return json.dumps({"iri": n.iri, "label": n.label, "props": n.props,
+                       "rels": {k: list(v) for k, v in n.rels.items()}},
+                      ensure_ascii=False, sort_keys=True, default=str)
+
+
+def node_from_json(text: str) -> Node:
+    raw = json.loads(text)
+    return Node(raw["iri"], raw["label"], raw["props"],
+                {k: tuple(v) for k, v in raw["rels"].items()})
+
+
 def cs_duplicates(cs: ChangeSet) -> Iterable[Problem]:
     for iri, first, second in cs.duplicates:
         yield Problem(
@@ -157,7 +226,9 @@ def cs_duplicates(cs: ChangeSet) -> Iterable[Problem]:
 
 # Written only by catalog.cycle: the cycle's state and its audit trail cannot be submitted,
 # so no file can rewrite a step's state or an event (R-2.1, R-16, ADR 0005).
-CYCLE_LABELS = frozenset({"AgencyStep", "Activity", "Association"})
+CYCLE_LABELS = frozenset({"AgencyStep", "Activity", "Association"}) | OBLIGATION_LABELS
+# Left out of a catalog export (kept in backups): the cycle's state and the trail's agents.
+TRAIL_LABELS = CYCLE_LABELS | {"Agent"}
 
 
 def _cycle_owned(cs: ChangeSet, nodes: list[Node]) -> Iterable[Problem]:

@@ -1,7 +1,7 @@
 """`govcat cycle …` and `govcat deadlines`: thin commands over catalog.cycle (R-2, R-3 … R-19).
 
-The acting person is named with --by and the capacity with --as; authentication comes with a
-later slice (issue 4), and catalog.cycle decides who may do what.
+The command acts as the account of an API token (--token, $GOVCAT_TOKEN) or, on the server, of
+a named account (--by); catalog.access decides what it may do (cli.who, ADR 0008).
 """
 
 from __future__ import annotations
@@ -11,31 +11,22 @@ from typing import Annotated
 
 import typer
 
-from catalog.cycle import Actor, Cycle, CycleRefused, Role
+from catalog.access.principals import Forbidden
+from catalog.cycle import Actor, Cycle, CycleRefused
 from catalog.cycle.engine import TEHRAN
 from catalog.cycle.states import STATE_LABELS
 from catalog.jalali import DateError, parse_date, to_jalali_str
+from catalog.serialize import serialize
+from cli.who import ByOpt, TokenOpt, acting, guard
 
 cycle_app = typer.Typer(help="The 9 steps of the cycle per agency: status, actions, history.",
                         no_args_is_help=True)
 
 AgencyOpt = Annotated[str, typer.Option("--agency", help="the agency's code, e.g. SABT")]
 StepOpt = Annotated[int, typer.Option("--step", min=1, max=9, help="step 1 … 9")]
-ByOpt = Annotated[str, typer.Option("--by", help="the person acting")]
 RecordOpt = Annotated[str | None, typer.Option(
     "--record", help="the IRI of one duty (step 1) or service (step 2)")]
 ReasonOpt = Annotated[str | None, typer.Option("--reason", help="why (required to reject)")]
-
-
-def _role(value: str | None, default: Role) -> Role:
-    try:
-        return Role(value) if value else default
-    except ValueError as exc:
-        raise typer.BadParameter(f"one of: {', '.join(r.value for r in Role)}",
-                                 param_hint="--as") from exc
-
-
-AsOpt = Annotated[str | None, typer.Option("--as", help="steward, reviewer or consultant")]
 
 
 def _cycle() -> Cycle:
@@ -43,6 +34,12 @@ def _cycle() -> Cycle:
 
     registry = _registry()
     return Cycle(registry.store, registry.iris)
+
+
+def _forbidden(exc: Forbidden) -> typer.Exit:
+    d = exc.denial
+    typer.echo(f"forbidden [{d.requirement}]: {d.message_en}\n      {d.message_fa}", err=True)
+    return typer.Exit(3)
 
 
 def _refused(exc: CycleRefused) -> typer.Exit:
@@ -65,15 +62,17 @@ def status(agency: AgencyOpt) -> None:
                    f"\n   {fa} · {s.config.approving_body_fa}")
 
 
-def _step_action(name: str, default: Role) -> None:
-    def command(agency: AgencyOpt, step: StepOpt, by: ByOpt, record: RecordOpt = None,
-                reason: ReasonOpt = None, as_: AsOpt = None) -> None:
-        actor = Actor(by, _role(as_, default))
-        cycle = _cycle()
+def _step_action(name: str) -> None:
+    def command(agency: AgencyOpt, step: StepOpt, by: ByOpt = None, token: TokenOpt = None,
+                record: RecordOpt = None, reason: ReasonOpt = None) -> None:
+        g = guard()
+        actor = acting(g, token, by)
         try:
-            typer.echo(_act(cycle, name, agency, step, actor, record, reason))
+            typer.echo(_act(g.cycle, name, agency, step, actor, record, reason))
         except CycleRefused as exc:
             raise _refused(exc) from exc
+        except Forbidden as exc:
+            raise _forbidden(exc) from exc
 
     one = " (or, with --record, one duty or service)" if name in ("approve", "reject") else ""
     command.__doc__ = f"{name.capitalize()} a step of the cycle{one}."
@@ -102,10 +101,48 @@ def _act(cycle: Cycle, name: str, agency: str, step: int, actor: Actor, record: 
     return f"step {step} of {agency}: {state.value}"
 
 
-for _name, _default in (("start", Role.STEWARD), ("submit", Role.STEWARD),
-                        ("reopen", Role.STEWARD), ("approve", Role.REVIEWER),
-                        ("reject", Role.REVIEWER)):
-    _step_action(_name, _default)
+for _name in ("start", "submit", "reopen", "approve", "reject"):
+    _step_action(_name)
+
+
+@cycle_app.command("trail")
+def trail(
+    agency: Annotated[str | None, typer.Option("--agency", help="only this agency's")] = None,
+    actor: Annotated[str | None, typer.Option("--actor", help="only this account's")] = None,
+    limit: Annotated[int, typer.Option("--limit", min=1, max=1000)] = 50,
+    before: Annotated[int | None, typer.Option("--before", help="page: older than this")
+                      ] = None,
+    by: ByOpt = None, token: TokenOpt = None,
+) -> None:
+    """The audit trail, newest first: every import, edit, transition, approval and ID issue
+    (R-16), of one agency or one actor."""
+    g = guard()
+    try:
+        rows = g.trail(acting(g, token, by), agency, actor, before, limit)
+    except Forbidden as exc:
+        raise _forbidden(exc) from exc
+    for r in rows:
+        step = f" step {r['step']}" if r["step"] else ""
+        extra = "".join(f" {k}={v}" for k, v in (("id", r["issued"]), ("reason", r["reason"]),
+                                                   ("source", r["source"])) if v)
+        typer.echo(f"#{r['seq']:<6} {r['at'][:19]}  {r['action']:<8}{step}  by {r['actor']} "
+                   f"({r['role']}), {r['records']} record(s){extra}")
+
+
+@cycle_app.command("versions")
+def versions(
+    record: Annotated[str, typer.Option("--record", help="the record's IRI")],
+    by: ByOpt = None, token: TokenOpt = None,
+) -> None:
+    """A record's versions, oldest first, as each write left it (Turtle)."""
+    g = guard()
+    try:
+        found = g.versions(acting(g, token, by), record)
+    except Forbidden as exc:
+        raise _forbidden(exc) from exc
+    for seq, at, graph in found:
+        typer.echo(f"# change #{seq} at {at}")
+        typer.echo(serialize(graph, "ttl"))
 
 
 @cycle_app.command("history")
@@ -133,18 +170,24 @@ def deadlines(
         "--today", help="count from this date (1404/01/15 or ISO); default: today in Tehran")
     ] = None,
 ) -> None:
-    """What is due and overdue, with Solar Hijri dates and days left or late (R-3.1 … R-11)."""
+    """What is due and overdue, with Solar Hijri dates and days left or late: the steps'
+    deadlines (R-3.1, R-4.1, R-6.1, R-11) and the clocks started by events (R-3.3, R-5.5, R-7,
+    R-18, R-19; ADR 0007)."""
+    from catalog.cycle.obligations import Obligations
+
     try:
         day = parse_date(today) if today else datetime.now(UTC).astimezone(TEHRAN).date()
     except DateError as exc:
         raise typer.BadParameter(f"{exc.message_en} | {exc.message_fa}",
                                  param_hint="--today") from exc
     try:
-        items = _cycle().deadlines(day, agency)
+        items = Obligations(_cycle()).deadlines(day, agency)
     except CycleRefused as exc:
         raise _refused(exc) from exc
     shown = [d for d in items if d.state.overdue or not overdue]
     for d in shown:
-        typer.echo(f"{d.agency:<8} step {d.step}  [{d.requirement}] {d.what_en}: due "
+        where = f"step {d.step}" if d.step else ""
+        about = f" — {d.subject}" if d.subject else ""
+        typer.echo(f"{d.agency:<8} {where:<6}  [{d.requirement}] {d.what_en}{about}: due "
                    f"{d.state.describe()}\n         {d.what_fa}")
     typer.echo(f"{len(shown)} deadline(s) as of {to_jalali_str(day)}", err=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
 from collections.abc import Callable
@@ -11,12 +10,17 @@ from typing import Annotated
 
 import typer
 
+from catalog.access.principals import Forbidden
 from catalog.config import Settings
 from catalog.iris import Iris
 from catalog.problems import Problem
 from catalog.registry import Registry
 from catalog.store import open_store
+from cli.admin import admin_app
 from cli.cycle import cycle_app, deadlines
+from cli.queries import query_app
+from cli.report import report_app
+from cli.who import ByOpt, TokenOpt, acting, guard
 from loaders.submission import Submission, read_submission
 from loaders.template import write_template
 
@@ -38,7 +42,10 @@ def _close() -> None:
     while _on_close:
         _on_close.pop()()
 app.add_typer(cycle_app, name="cycle")
+app.add_typer(admin_app, name="admin")
+app.add_typer(query_app, name="query")  # graph queries for auditors (issue 5)
 app.command("deadlines")(deadlines)
+app.add_typer(report_app, name="report")
 
 DEMO_WORKBOOK = Path(__file__).resolve().parent.parent / "demo" / "govcat-demo.xlsx"
 PathsArg = Annotated[list[Path], typer.Argument(exists=True, help="workbooks, CSV folders, RDF")]
@@ -82,13 +89,22 @@ def _line(p: Problem) -> str:
     return f"{p.where()}: {p.message_en}{value}{req}\n      {p.message_fa}"
 
 
-def _load(paths: list[Path], dry_run: bool) -> int:
-    registry = _registry()
+def _load(paths: list[Path], dry_run: bool, token: str | None, by: str | None) -> int:
+    g = guard()
+    who = acting(g, token, by)
     failed = 0
     for path in paths:
         started = time.perf_counter()
         typer.echo(f"reading {path} …", err=True)
-        sub = read_submission(path, registry, lambda line: typer.echo(f"  {line}", err=True))
+        try:
+            sub = read_submission(path, g.registry, lambda line: typer.echo(f"  {line}", err=True),
+                                  check=lambda cs: g.check(who, cs))
+        except Forbidden as exc:
+            d = exc.denial
+            typer.echo(f"{path}: forbidden [{d.requirement}]: {d.message_en}\n"
+                       f"  {d.message_fa}", err=True)
+            failed += 1
+            continue
         if sub.problems:
             _report(sub)
             failed += 1
@@ -96,7 +112,7 @@ def _load(paths: list[Path], dry_run: bool) -> int:
         if dry_run:
             typer.echo(f"{path}: valid, {len(sub.changeset)} record(s) from {sub.rows} row(s)")
             continue
-        outcome = registry.apply_checked(sub.changeset)
+        outcome = g.apply_checked(who, sub.changeset)
         took = time.perf_counter() - started
         kinds = ", ".join(f"{k} {v}" for k, v in sorted(outcome.by_label.items()))
         typer.echo(f"{path}: stored {outcome.stored} record(s) in {took:.2f} s ({kinds})")
@@ -104,15 +120,16 @@ def _load(paths: list[Path], dry_run: bool) -> int:
 
 
 @app.command()
-def load(paths: PathsArg) -> None:
-    """Validate and store each submission; a submission with any error stores nothing."""
-    raise typer.Exit(_load(paths, dry_run=False))
+def load(paths: PathsArg, token: TokenOpt = None, by: ByOpt = None) -> None:
+    """Validate and store each submission; a submission with any error stores nothing. A
+    steward's token (or --by account) may load only its agency's records (R-20.1)."""
+    raise typer.Exit(_load(paths, dry_run=False, token=token, by=by))
 
 
 @app.command()
-def validate(paths: PathsArg) -> None:
+def validate(paths: PathsArg, token: TokenOpt = None, by: ByOpt = None) -> None:
     """Dry run of `load`: the same report, nothing stored; exit 1 on any problem."""
-    raise typer.Exit(_load(paths, dry_run=True))
+    raise typer.Exit(_load(paths, dry_run=True, token=token, by=by))
 
 
 @app.command()
@@ -120,13 +137,27 @@ def export(
     fmt: Annotated[str, typer.Option("--format", help="ttl or jsonld")] = "ttl",
     agency: Annotated[str | None, typer.Option(help="only this agency's records")] = None,
     output: Annotated[Path | None, typer.Option(help="file to write (default: stdout)")] = None,
+    profile: Annotated[str | None, typer.Option(
+        help="dcat-ap (DCAT-AP 3 data catalog) or cpsv-ap (CPSV-AP 3 public services), "
+             "instead of govcat's own terms")] = None,
 ) -> None:
-    """Write the catalog (or one agency's part) as Turtle or JSON-LD."""
+    """Write the catalog (or one agency's part) as Turtle or JSON-LD, in govcat's own terms or
+    as a DCAT-AP 3 / CPSV-AP 3 profile (ADR 0006)."""
+    from catalog.profiles import PROFILES, UnknownAgency, export_profile, serialize_profile
     from catalog.serialize import serialize
 
     if fmt not in ("ttl", "jsonld"):
         raise typer.BadParameter("use ttl or jsonld", param_hint="--format")
-    text = serialize(_registry().export(agency), fmt)
+    if profile is not None and profile not in PROFILES:
+        raise typer.BadParameter(f"use {' or '.join(PROFILES)}", param_hint="--profile")
+    if profile is None:
+        text = serialize(_registry().export(agency), fmt)
+    else:
+        try:
+            text = serialize_profile(export_profile(_registry(), profile, agency), fmt)
+        except UnknownAgency:
+            typer.echo(f"error: no agency {agency!r} in the catalog", err=True)
+            raise typer.Exit(2) from None
     if output is None:
         sys.stdout.write(text)
     else:
@@ -143,69 +174,19 @@ def template(path: Annotated[Path, typer.Argument(help="the .xlsx file to write"
 
 @app.command()
 def demo() -> None:
-    """Load the demo catalog (four agencies, their duties, services, data and chains)."""
-    raise typer.Exit(_load([DEMO_WORKBOOK], dry_run=False))
+    """Load the demo catalog (eight agencies, their duties, services, data and chains), an
+    account for each role with its published token, and agencies at different steps."""
+    from cli import demo as people
 
-
-@app.command()
-def query(
-    name: Annotated[str | None, typer.Argument(help="a named query (see --list)")] = None,
-    param: Annotated[list[str] | None, typer.Option(
-        "--param", "-p", help="key=value; repeat a key (or use ;) for a list")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="json, csv or svg")] = "json",
-    list_queries: Annotated[bool, typer.Option("--list", help="list the named queries")] = False,
-    cypher_text: Annotated[str | None, typer.Option(
-        "--cypher", help="your own read-only Cypher instead of a named query")] = None,
-    timeout_ms: Annotated[int | None, typer.Option(help="ad-hoc time limit (ms)")] = None,
-    limit: Annotated[int | None, typer.Option(help="ad-hoc row limit")] = None,
-    output: Annotated[Path | None, typer.Option(help="file to write (default: stdout)")] = None,
-) -> None:
-    """Ask the graph a question for an audit: a named query, or read-only Cypher (R-4, R-6,
-    R-10, R-11, R-12, R-18)."""
-    from catalog.store.port import StoreError
-    from graph_queries import adhoc, formats, named
-
-    if list_queries:
-        typer.echo(json.dumps(named.listing(), ensure_ascii=False, indent=2))
-        return
-    if fmt not in formats.FORMATS:
-        raise typer.BadParameter(f"use {', '.join(formats.FORMATS)}", param_hint="--format")
-    if (name is None) == (cypher_text is None):
-        raise typer.BadParameter("give a query NAME or --cypher (not both)")
-    registry = _registry()
-    try:
-        raw = named.from_pairs(param or [])
-        if cypher_text is not None:
-            answer = adhoc.run_adhoc(registry.store, cypher_text, adhoc.typed_params(raw),
-                                     timeout_ms, limit)
-        else:
-            assert name is not None
-            answer = named.run(registry.store, name, raw, registry.iris.base)
-    except named.QueryError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from None
-    except StoreError as exc:
-        typer.echo(f"refused: {_refusal(exc)}", err=True)
-        raise typer.Exit(1) from None
-    _write(formats.render(answer, fmt), output)
-
-
-def _refusal(exc: Exception) -> str:
-    from catalog.store.port import QueryTimeout, ReadOnlyViolation
-
-    if isinstance(exc, ReadOnlyViolation):
-        return f"queries are read-only; this one tries to write ({exc})"
-    if isinstance(exc, QueryTimeout):
-        return f"the query ran past its time limit and was stopped ({exc})"
-    return str(exc)
-
-
-def _write(text: str, output: Path | None) -> None:
-    if output is None:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
-    else:
-        output.write_text(text, encoding="utf-8")
-        typer.echo(f"wrote {output}", err=True)
+    code = _load([DEMO_WORKBOOK], dry_run=False, token=None, by=None)
+    if code == 0:
+        registry = _registry()
+        tokens = people.install_accounts(registry)
+        people.install_cycle(registry)
+        typer.echo("demo accounts (public tokens, for the demo only):")
+        for name, token in tokens.items():
+            typer.echo(f"  {name:<22} {token}")
+    raise typer.Exit(code)
 
 
 @store_app.command("start")

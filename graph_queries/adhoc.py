@@ -23,8 +23,8 @@ def run_adhoc(store: GraphStore, cypher: str, params: Mapping[str, Any] | None =
     time limit; asks the store for one row more than the limit to tell whether rows were left."""
     if not cypher.strip():
         raise QueryError("the query is empty")
-    timeout = _bounded("timeout_ms", timeout_ms, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS)
-    rows_max = _bounded("limit", limit, DEFAULT_LIMIT, MAX_LIMIT)
+    timeout = bounded("timeout_ms", timeout_ms, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS)
+    rows_max = bounded("limit", limit, DEFAULT_LIMIT, MAX_LIMIT)
     rows = store.read(cypher, dict(params or {}), timeout_ms=timeout, limit=rows_max + 1)
     truncated = len(rows) > rows_max
     rows = rows[:rows_max]
@@ -32,7 +32,7 @@ def run_adhoc(store: GraphStore, cypher: str, params: Mapping[str, Any] | None =
                   {"timeout_ms": timeout, "limit": rows_max})
 
 
-def _bounded(name: str, value: int | None, default: int, ceiling: int) -> int:
+def bounded(name: str, value: int | None, default: int, ceiling: int) -> int:
     if value is None:
         return default
     if not 1 <= value <= ceiling:

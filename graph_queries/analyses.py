@@ -1,17 +1,24 @@
 """The analyses where Cypher is awkward (ARCHITECTURE.md, "Queries"): each reads a subgraph
-with its named query's Cypher and finishes in networkx: strongly connected components, a
-cycle-safe walk over the data map, a what-if removal, centrality. Nothing here writes.
+with its named query's Cypher and finishes in Python: strongly connected components, a
+cycle-safe walk over the data map, a what-if change of the org structure (graph_queries.
+structure), centrality, the cycle's deadlines (catalog.cycle). Nothing here writes.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 import networkx as nx
 
+from catalog.cycle import Cycle
+from catalog.cycle.engine import TEHRAN, Due
+from catalog.iris import Iris
+from catalog.jalali import to_jalali_str
 from graph_queries.answer import Analysis, Answer, QueryError, Runner
+from graph_queries.structure import compare_structure, impact
 
 MAX_LINEAGE_HOPS = 50  # a data map or chain deeper than this is a modelling error
 
@@ -98,101 +105,6 @@ def service_dependencies(run: Runner, params: Mapping[str, Any]) -> Answer:
     return Answer("", ["service", "title_fa", "agency", "hops", "chains", "datasets"], rows)
 
 
-# -- org-structure impact, what if (R-11, R-12, R-4.3) ---------------------------------------------
-
-DELIVERY = ("deliveringUnit", "deliveringPost", "deliveringEmployee")
-
-
-def impact(run: Runner, params: Mapping[str, Any]) -> Answer:
-    seeds = sorted({*params["units"], *params["posts"], *params["employees"]})
-    edges: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for r in run({"seeds": seeds}):
-        if r["target"] is not None:
-            edges[r["rel"]].append((r["source"], r["target"]))
-    removed = _removed_org(edges, params)
-    rows = [_row("removed_" + kind, iri, []) for kind in ("unit", "post", "employee")
-            for iri in sorted(removed[kind])]
-    broken, service_rows = _broken_services(edges, removed)
-    rows += service_rows
-    rows += _unheld_posts(edges, removed)
-    rows += _orphans(edges, "needsService", broken, "chain_breaks", any_lost=True)
-    rows += _orphans(_inverse(edges["follows"]), "", broken, "duty_unserved", any_lost=False)
-    rows += _orphans(edges, "supportsService", broken, "system_without_service", any_lost=False)
-    rows += _orphans(edges, "usedByService", broken, "dataset_without_service", any_lost=False)
-    return Answer("", ["effect", "iri", "because"], rows)
-
-
-def _row(effect: str, iri: str, because: Iterable[str]) -> dict[str, Any]:
-    return {"effect": effect, "iri": iri, "because": sorted(because)}
-
-
-def _removed_org(edges: Mapping[str, list[tuple[str, str]]],
-                 params: Mapping[str, Any]) -> dict[str, set[str]]:
-    """A removed unit takes its sub-units and their posts; an employee whose every post goes
-    holds none and so delivers nothing (R-4.3 ties delivery to a post)."""
-    tree = nx.DiGraph(edges["subOrganizationOf"])  # child -> parent
-    units = set(params["units"])
-    for u in list(units):
-        if u in tree:
-            units |= nx.ancestors(tree, u)  # ancestors in child->parent edges are descendants
-    posts = set(params["posts"]) | {p for p, u in edges["postIn"] if u in units}
-    held: dict[str, set[str]] = defaultdict(set)
-    for e, p in edges["holds"]:
-        held[e].add(p)
-    employees = set(params["employees"]) | {e for e, ps in held.items() if ps <= posts}
-    return {"unit": units, "post": posts, "employee": employees}
-
-
-def _broken_services(edges: Mapping[str, list[tuple[str, str]]],
-                     removed: Mapping[str, set[str]]) -> tuple[set[str], list[dict[str, Any]]]:
-    delivery: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for rel in DELIVERY:
-        for s, x in edges[rel]:
-            delivery[s][rel].add(x)
-    gone = removed["unit"] | removed["post"] | removed["employee"]
-    broken: set[str] = set()
-    rows = []
-    for s in sorted(delivery):
-        d = delivery[s]
-        org = d["deliveringUnit"] | d["deliveringPost"]
-        if org and org <= gone:
-            rows.append(_row("service_loses_last_unit_or_post", s, org))
-            broken.add(s)
-        people = d["deliveringEmployee"]
-        if people and people <= gone:
-            rows.append(_row("service_loses_last_employee", s, people))
-            broken.add(s)
-    return broken, rows
-
-
-def _unheld_posts(edges: Mapping[str, list[tuple[str, str]]],
-                  removed: Mapping[str, set[str]]) -> list[dict[str, Any]]:
-    holders: dict[str, set[str]] = defaultdict(set)
-    for e, p in edges["holds"]:
-        holders[p].add(e)
-    return [_row("post_left_without_holder", p, hs) for p, hs in sorted(holders.items())
-            if p not in removed["post"] and hs <= removed["employee"]]
-
-
-def _inverse(pairs: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
-    return {"": [(o, s) for s, o in pairs]}
-
-
-def _orphans(edges: Mapping[str, list[tuple[str, str]]], rel: str, broken: set[str],
-             effect: str, any_lost: bool) -> list[dict[str, Any]]:
-    """Subjects of `rel` hit by the broken services: a chain breaks when any of its services
-    does (any_lost); a duty, system or dataset is orphaned when all of its services do."""
-    needs: dict[str, set[str]] = defaultdict(set)
-    for s, svc in edges.get(rel, []):
-        needs[s].add(svc)
-    rows = []
-    for s, svcs in sorted(needs.items()):
-        lost = svcs & broken
-        if lost and (any_lost or lost == svcs):
-            rows.append(_row(effect, s, lost))
-    return rows
-
-
 # -- most depended upon (R-18) ---------------------------------------------------------------------
 
 RANKED_KINDS = ("agency", "service", "dataset")
@@ -246,10 +158,63 @@ def _dependency_graph(rows: Iterable[Mapping[str, Any]]) -> nx.DiGraph:
     return g
 
 
+# -- cycle progress (R-2, R-3.2, R-4.2, R-9, R-18) -------------------------------------------------
+
+STEPS = range(1, 10)
+PROGRESS_COLUMNS = [
+    "agency", "code", "title_fa", *(f"step_{n}" for n in STEPS),
+    "duties", "duty_ids", "duties_with_service", "services", "service_ids",
+    "electronic_or_smart", "smart", "duty_coverage", "service_id_coverage",
+    "electronic_coverage", "overdue_steps", "overdue", "open_deadlines",
+]
+
+
+def cycle_progress(run: Runner, params: Mapping[str, Any]) -> Answer:
+    """One row per agency: the state of each step, IDs issued, coverage, and the deadlines the
+    cycle tracks (catalog.cycle: `Cycle.deadlines`), overdue or open, as of `today`."""
+    today = (date.fromisoformat(params["today"]) if params.get("today")
+             else datetime.now(TEHRAN).date())
+    rows = run({"agency": params.get("agency")})
+    # Every agency whose cycle has begun, read once (an agency's own `steps` would create its
+    # steps on first use: a write, which a query never does).
+    dues: dict[str, list[Due]] = defaultdict(list)
+    for due in Cycle(run.store, Iris(run.base or "")).deadlines(today):
+        dues[due.agency].append(due)
+    out = []
+    for r in rows:
+        states = {int(s["step"]): s["state"] for s in r["steps"] if s.get("step") is not None}
+        mine = dues.get(r["code"], [])
+        late = [d for d in mine if d.state.overdue]
+        out.append({
+            "agency": r["agency"], "code": r["code"], "title_fa": r["title_fa"],
+            **{f"step_{n}": states.get(n, "not_started") for n in STEPS},
+            **{k: r[k] for k in ("duties", "duty_ids", "duties_with_service", "services",
+                                 "service_ids", "electronic_or_smart", "smart")},
+            "duty_coverage": _percent(r["duties_with_service"], r["duties"]),
+            "service_id_coverage": _percent(r["service_ids"], r["services"]),
+            "electronic_coverage": _percent(r["electronic_or_smart"], r["services"]),
+            "overdue_steps": sorted({d.step for d in late}),
+            "overdue": [_due_text(d) for d in late],
+            "open_deadlines": [_due_text(d) for d in mine if not d.state.overdue],
+        })
+    return Answer("", list(PROGRESS_COLUMNS), out,
+                  meta={"today": today.isoformat(), "today_jalali": to_jalali_str(today)})
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _due_text(due: Due) -> str:
+    return f"step {due.step} ({due.requirement}) {due.what_en}: due {due.state.describe()}"
+
+
 ANALYSES: dict[str, Analysis] = {
     "agency_cycles": agency_cycles,
     "system_lineage": system_lineage,
     "service_dependencies": service_dependencies,
     "impact": impact,
+    "compare_structure": compare_structure,
     "most_depended_upon": most_depended_upon,
+    "cycle_progress": cycle_progress,
 }

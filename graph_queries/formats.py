@@ -1,5 +1,7 @@
 """Answers as JSON and CSV (issue 5). Lists in a CSV cell are joined with `;`, as in the
-loading template, so a spreadsheet user reads them the same way."""
+loading template, so a spreadsheet user reads them the same way. An answer that is a subgraph
+is also given as Turtle or JSON-LD (graph_queries.rdf) and every answer as SVG
+(graph_queries.picture)."""
 
 from __future__ import annotations
 
@@ -8,10 +10,13 @@ import io
 import json
 from typing import Any
 
-from graph_queries.answer import Answer
+from catalog.store.port import GraphStore
+from graph_queries.answer import Answer, QueryError
 
-FORMATS = ("json", "csv", "svg")
-MEDIA_TYPES = {"json": "application/json", "csv": "text/csv", "svg": "image/svg+xml"}
+FORMATS = ("json", "csv", "svg", "ttl", "jsonld")
+RDF_FORMATS = ("ttl", "jsonld")
+MEDIA_TYPES = {"json": "application/json", "csv": "text/csv", "svg": "image/svg+xml",
+               "ttl": "text/turtle", "jsonld": "application/ld+json"}
 
 
 def to_json(answer: Answer) -> str:
@@ -42,7 +47,17 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def render(answer: Answer, fmt: str) -> str:
+def render(answer: Answer, fmt: str, store: GraphStore | None = None) -> str:
+    """The answer in `fmt`; Turtle and JSON-LD describe the answer's resources from `store`."""
+    if fmt in RDF_FORMATS:
+        if not answer.subgraph:
+            raise QueryError(f"{answer.name} answers with a table, not a part of the graph: "
+                             "use json, csv or svg")
+        if store is None:
+            raise QueryError("an answer as RDF is read from the store: give it")
+        from graph_queries.rdf import to_rdf
+
+        return to_rdf(answer, fmt, store)
     if fmt == "json":
         return to_json(answer)
     if fmt == "csv":

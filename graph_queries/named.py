@@ -8,9 +8,16 @@ Header lines (each starts with `//`):
     // purpose: first line
     //   continued (an indented line continues the field above)
     // requirement: R-4.1
-    // param service: iri - what it is          (types: iri, iri-list, string, int; `?` optional)
+    // param service: iri - what it is          (types below; `?` optional)
     // analysis: agency_cycles                 (optional: rows are handed to a Python analysis)
     // picture: because -> iri                  (optional: columns the SVG draws as arrows)
+    // subgraph: yes                            (optional: the answer is a part of the graph, so
+    //                                           it is also given as Turtle or JSON-LD)
+
+Parameter types: `iri`; `iri-list` (several values, or one value with `;` between items);
+`iri-pairs` (items `FROM->INTO`, e.g. the merges of an org-structure change); `string`; `int`;
+`date` (Solar Hijri or ISO, passed on as ISO); `structure` (a proposed org structure: a file
+the CLI or the API reads with the loaders, never a value in the text of a request).
 """
 
 from __future__ import annotations
@@ -21,15 +28,20 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from catalog.jalali import parse_date
 from catalog.store.port import GraphStore, Row
 from graph_queries.analyses import ANALYSES
 from graph_queries.answer import Answer, QueryError
+from graph_queries.structure import Structure, as_structure
 
 __all__ = ["Answer", "NamedQuery", "Param", "QueryError", "catalog_of_queries", "convert",
            "from_pairs", "get", "listing", "run"]
 
 QUERIES_DIR = Path(__file__).resolve().parent / "queries"
-PARAM_TYPES = ("iri", "iri-list", "string", "int")
+PARAM_TYPES = ("iri", "iri-list", "iri-pairs", "string", "int", "date", "structure")
+# Words of the CLI and the API next to query names (`govcat query save`, `/queries/saved`).
+RESERVED_NAMES = frozenset({"adhoc", "saved", "save", "run", "run-saved", "delete-saved",
+                            "list"})
 # Our own queries answer in milliseconds (bench/queries.py); this only stops a runaway one.
 NAMED_TIMEOUT_MS = 60_000
 
@@ -55,10 +67,11 @@ class NamedQuery:
     cypher: str
     analysis: str | None = None
     picture: tuple[tuple[str, str], ...] = ()
+    subgraph: bool = False
 
     def header(self) -> dict[str, Any]:
         return {"name": self.name, "purpose": self.purpose, "requirement": self.requirement,
-                "params": [p.as_dict() for p in self.params]}
+                "params": [p.as_dict() for p in self.params], "subgraph": self.subgraph}
 
 
 def parse(text: str, source: str) -> NamedQuery:
@@ -86,9 +99,14 @@ def parse(text: str, source: str) -> NamedQuery:
     missing = {"name", "purpose", "requirement"} - set(fields)
     if missing:
         raise QueryError(f"{source}: header lacks {', '.join(sorted(missing))}")
+    if fields["name"] in RESERVED_NAMES:
+        raise QueryError(f"{source}: {fields['name']!r} is a reserved word, not a query name")
+    subgraph = fields.get("subgraph", "no").lower()
+    if subgraph not in ("yes", "no"):
+        raise QueryError(f"{source}: subgraph is yes or no, not {subgraph!r}")
     return NamedQuery(fields["name"], fields["purpose"], fields["requirement"], tuple(params),
                       "\n".join(body).strip(), fields.get("analysis"),
-                      _picture(fields.get("picture", ""), source))
+                      _picture(fields.get("picture", ""), source), subgraph == "yes")
 
 
 def _picture(spec: str, source: str) -> tuple[tuple[str, str], ...]:
@@ -146,7 +164,7 @@ def convert(query: NamedQuery, raw: Mapping[str, Any], base: str | None = None) 
         if value is None or value == "" or value == []:
             if not p.optional:
                 raise QueryError(f"{query.name} needs the parameter {p.name} ({p.type})")
-            out[p.name] = [] if p.type == "iri-list" else None
+            out[p.name] = [] if p.type in ("iri-list", "iri-pairs") else None
             continue
         out[p.name] = _typed(p, value, base)
     return out
@@ -155,6 +173,14 @@ def convert(query: NamedQuery, raw: Mapping[str, Any], base: str | None = None) 
 def _typed(p: Param, value: Any, base: str | None) -> Any:
     if p.type == "iri-list":
         return [_iri(v, base) for v in _items(value)]
+    if p.type == "iri-pairs":
+        return [_pair(p, v, base) for v in _items(value)]
+    if p.type == "structure":
+        try:
+            return as_structure(value)
+        except TypeError:
+            raise QueryError(f"parameter {p.name} is a proposed structure: a workbook, a CSV "
+                             "folder or a Turtle file (the request body over HTTP)") from None
     if isinstance(value, list | tuple):  # a command line or a URL gives every value as a list
         if len(value) != 1:
             raise QueryError(f"parameter {p.name} takes one value")
@@ -164,7 +190,20 @@ def _typed(p: Param, value: Any, base: str | None) -> Any:
             return int(value)
         except (TypeError, ValueError):
             raise QueryError(f"parameter {p.name} must be an integer, not {value!r}") from None
+    if p.type == "date":
+        try:
+            return parse_date(str(value)).isoformat()
+        except ValueError as exc:
+            raise QueryError(f"parameter {p.name}: {exc}") from None
     return _iri(str(value), base) if p.type == "iri" else str(value)
+
+
+def _pair(p: Param, item: str, base: str | None) -> list[str]:
+    """`FROM->INTO`: no IRI holds a `>`, so the first `->` is the separator."""
+    a, sep, b = item.partition("->")
+    if not sep or not a.strip() or not b.strip():
+        raise QueryError(f"parameter {p.name} takes FROM->INTO items, not {item!r}")
+    return [_iri(a.strip(), base), _iri(b.strip(), base)]
 
 
 def _items(value: Any) -> list[str]:
@@ -178,23 +217,35 @@ def _iri(value: str, base: str | None) -> str:
     return base + value.lstrip("/")
 
 
+@dataclass(frozen=True)
+class StoreRunner:
+    """The query's Cypher on the store, read-only, within the named queries' time limit."""
+
+    store: GraphStore
+    cypher: str
+    base: str | None = None
+
+    def __call__(self, params: Mapping[str, Any]) -> list[Row]:
+        return self.store.read(self.cypher, params, timeout_ms=NAMED_TIMEOUT_MS)
+
+
 def run(store: GraphStore, name: str, raw: Mapping[str, Any],
         base: str | None = None) -> Answer:
     """Run a named query (or its analysis) on the store, read-only."""
     query = get(name)
     params = convert(query, raw, base)
-
-    def runner(cypher_params: Mapping[str, Any]) -> list[Row]:
-        return store.read(query.cypher, cypher_params, timeout_ms=NAMED_TIMEOUT_MS)
-
+    runner = StoreRunner(store, query.cypher, base)
     if query.analysis is not None:
         answer = ANALYSES[query.analysis](runner, params)
         answer.name = query.name
     else:
         rows = runner(params)
         answer = Answer(query.name, _columns(rows), rows)
-    answer.params = params
+    # a structure is a file's content: the answer names it by a summary, not its nodes
+    answer.params = {k: v.summary() if isinstance(v, Structure) else v
+                     for k, v in params.items()}
     answer.picture = query.picture
+    answer.subgraph = query.subgraph
     return answer
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from xml.sax import SAXException
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
@@ -77,7 +78,9 @@ def read_rdf(path: Path, iris: Iris) -> tuple[ChangeSet, list[Problem]]:
     source = path.name
     try:
         g = _normalized(parse_rdf(path))
-    except (RdfInputError, json.JSONDecodeError, UnicodeDecodeError, ValueError) as exc:
+    # rdflib's Turtle parser raises BadSyntax, a SyntaxError; its RDF/XML parser SAX errors.
+    except (RdfInputError, json.JSONDecodeError, UnicodeDecodeError, ValueError, SyntaxError,
+            SAXException) as exc:
         en = getattr(exc, "message_en", None) or f"the file cannot be read as RDF: {exc}"
         fa = getattr(exc, "message_fa", None) or f"پرونده به‌صورت RDF خوانده نشد: {exc}"
         return ChangeSet(), [Problem(message_en=en, message_fa=fa, source=source)]

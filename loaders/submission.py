@@ -23,10 +23,14 @@ class Submission:
 
 
 def read_submission(
-    path: Path, registry: Registry, progress: Callable[[str], None] = lambda _: None
+    path: Path, registry: Registry, progress: Callable[[str], None] = lambda _: None,
+    check: Callable[[ChangeSet], list[Problem]] | None = None,
 ) -> Submission:
     """Read and check one submission; `problems` lists every fault found (none: storable).
-    `progress` hears a line per phase, for long loads."""
+    `progress` hears a line per phase, for long loads. `check` checks the change set: by
+    default the registry's rules; the API and the CLI pass `Guard.check` for the principal,
+    which first refuses records of agencies it may not write (catalog.access, R-20.1)."""
+    check = check or registry.check
     started = time.perf_counter()
     if path.is_dir():
         parsed = read_csv_folder(path)
@@ -34,7 +38,7 @@ def read_submission(
         parsed = read_workbook(path)
     elif path.suffix.lower() in FORMATS:
         cs, problems = read_rdf(path, registry.iris)
-        return Submission(path, cs, problems + (registry.check(cs) if cs.subjects else []),
+        return Submission(path, cs, problems + (check(cs) if cs.subjects else []),
                           len(cs.subjects))
     else:
         problem = Problem(message_en="not a workbook (.xlsx), a CSV folder or an RDF file",
@@ -44,7 +48,7 @@ def read_submission(
     progress(f"read {parsed.rows:,} rows, {len(parsed.problems)} problem(s) "
              f"({time.perf_counter() - started:.1f} s); checking the rules of the cycle …")
     cs = registry.changeset(parsed.records)
-    problems = _merge(parsed.problems, registry.check(cs))
+    problems = _merge(parsed.problems, check(cs))
     progress(f"checked {len(cs):,} records ({time.perf_counter() - started:.1f} s)")
     return Submission(path, cs, problems, parsed.rows)
 

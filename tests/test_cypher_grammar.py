@@ -6,10 +6,11 @@ from __future__ import annotations
 import neo4j
 import pytest
 
-from catalog.store import cypher
+from catalog.store import cypher, obligations_cypher
 from catalog.store.falkordb_store import _INDEX as FALKOR_INDEX
-from catalog.store.falkordb_store import COUNTER_INDEX
-from catalog.store.neo4j_store import CONSTRAINT, COUNTER_CONSTRAINT
+from catalog.store.falkordb_store import COUNTER_INDEX, side_index
+from catalog.store.neo4j_store import CONSTRAINT, COUNTER_CONSTRAINT, side_key
+from graph_queries import saved
 from graph_queries.named import catalog_of_queries
 from tests.support.cypher_lint import lint_cypher
 
@@ -19,12 +20,19 @@ def all_statements() -> dict[str, str]:
     found["write-all-labels-and-types"] = cypher.all_write_statement()
     found["write-empty"] = cypher.write_statement([], [])
     found.update({f"cycle-{name}": q for name, q in cypher.cycle_statements().items()})
+    found.update({f"obligation-{name}": q  # R-19 (ADR 0007)
+                  for name, q in obligations_cypher.obligation_statements().items()})
     found["neo4j-counter-constraint"] = COUNTER_CONSTRAINT
     found["falkordb-counter-index"] = COUNTER_INDEX
     found["neo4j-constraint"] = CONSTRAINT
     found["falkordb-index"] = FALKOR_INDEX
+    found.update({f"account-{n}": q for n, q in cypher.account_statements().items()})
+    for label, key, unique in cypher.SIDE_KEYS:
+        found[f"neo4j-side-{label}"] = side_key(label, key, unique)
+        found[f"falkordb-side-{label}"] = side_index(label, key)
     # the named queries for auditors (issue 5), as the files hold them
     found.update({f"query-{q.name}": q.cypher for q in catalog_of_queries().values()})
+    found.update(saved.statements())  # saved queries, shared between auditors (issue 5)
     return found
 
 

@@ -112,7 +112,7 @@ def test_open_deadlines_of_an_agency_from_the_stored_clocks(registry: Registry,
     started = datetime(2024, 9, 21, 12, tzinfo=UTC)  # 1403/06/31 in Tehran
     assert to_jalali_str(started.date()) == "1403/06/31"
     cycle = Cycle(registry.store, registry.iris, now=lambda: started)
-    cycle.start("REG", 1, Actor("steward", Role.STEWARD))
+    cycle.start("REG", 1, Actor("steward", Role.STEWARD, agency="REG"))
     [duty, structure] = cycle.deadlines(parse_date("1403/07/30"), "REG")
     assert (duty.step, duty.requirement, to_jalali_str(duty.state.due)) == (1, "R-3.1",
                                                                             "1403/07/30")
@@ -120,7 +120,7 @@ def test_open_deadlines_of_an_agency_from_the_stored_clocks(registry: Registry,
     assert (structure.step, to_jalali_str(structure.state.due)) == (6, "1404/12/29")
     [late, _] = cycle.deadlines(parse_date("1403/08/02"))
     assert (late.agency, late.state.days_left) == ("REG", -2)
-    cycle.submit("REG", 1, Actor("steward", Role.STEWARD))
+    cycle.submit("REG", 1, Actor("steward", Role.STEWARD, agency="REG"))
     assert [d.step for d in cycle.deadlines(parse_date("1403/08/02"))] == [6]
 
 

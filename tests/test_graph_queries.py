@@ -9,7 +9,9 @@ Agencies REG, TAXO, SSOX. REG: unit U-R1 with sub-unit U-R2; posts P-R1 (U-R1), 
 (U-R2), held by E-R1, E-R2, E-R3. Services: REG S1 (unit U-R1, E-R1; duty D1), REG S2 (posts
 P-R2A and P-R2B, E-R2 and E-R3; duty D1), REG S3 (U-R1, E-R1; only TAXO's duty D2). REG D2 has no
 service. TAXO S1 (P-T1, E-T1), TAXO S2 (no unit or post); P-T2 has no holder. SSOX S1 (U-S1,
-E-S1), SSOX S2 (P-S1, no employee). Chain CH-A (final TAXO S1): 1 REG S1, 2 TAXO S1 needs 1.
+E-S1), SSOX S2 (P-S1, no employee). REG S1 is delivered electronically and has a service ID,
+REG S2 smartly, REG S3 in person; the other services say nothing of it.
+Chain CH-A (final TAXO S1): 1 REG S1, 2 TAXO S1 needs 1.
 Chain CH-B (final SSOX S1): 1 TAXO S1, 2 SSOX S1 needs 1 and 3, 3 REG S2 needs 2 (a cycle).
 Data map: REG SYS1 -> TAXO SYS1 -> SSOX SYS1 -> REG SYS1 (a loop).
 """
@@ -25,13 +27,19 @@ from xml.etree import ElementTree
 
 import pytest
 from fastapi.testclient import TestClient
+from rdflib import DCAT, DCTERMS, RDF, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
 
-from api.app import create_app
+from api.queries import read_structure
+from catalog.graphmap import Node
 from catalog.registry import Registry
-from catalog.store.port import QueryTimeout, ReadOnlyViolation
+from catalog.store.port import QueryTimeout, ReadOnlyViolation, StoreChange
+from catalog.vocab import CPSV, GC, concept
 from graph_queries import adhoc, formats, named
 from graph_queries.named import Answer, QueryError
 from loaders.spreadsheet import read_workbook
+from loaders.submission import read_submission
+from tests.support.auth import auditor_client
 from tests.workbooks import Sheets, write_workbook
 
 LAW = "قانون نمونه، ماده {}"
@@ -75,10 +83,13 @@ def audit_catalog() -> Sheets:
             ["SSOX", "D1", "بیمه", LAW.format(6), ""],
         ],
         "services": [
-            ["agency_code", "ref", "title_fa", "kind", "duties", "units", "posts", "employees"],
-            ["REG", "S1", "ثبت ولادت", "service", "D1", "U-R1", "", "E-R1"],
-            ["REG", "S2", "گواهی ولادت", "service", "D1", "", "P-R2A;P-R2B", "E-R2;E-R3"],
-            ["REG", "S3", "استعلام مودی", "inquiry", "TAXO:D2", "U-R1", "", "E-R1"],
+            ["agency_code", "ref", "title_fa", "kind", "duties", "units", "posts", "employees",
+             "delivery", "service_id"],
+            ["REG", "S1", "ثبت ولادت", "service", "D1", "U-R1", "", "E-R1", "electronic",
+             "S-REG-00001"],
+            ["REG", "S2", "گواهی ولادت", "service", "D1", "", "P-R2A;P-R2B", "E-R2;E-R3",
+             "smart"],
+            ["REG", "S3", "استعلام مودی", "inquiry", "TAXO:D2", "U-R1", "", "E-R1", "in_person"],
             ["TAXO", "S1", "ثبت‌نام مالیاتی", "service", "D1", "", "P-T1", "E-T1"],
             ["TAXO", "S2", "گواهی مالیاتی", "service", "D1", "", "", "E-T1"],
             ["SSOX", "S1", "بیمه کارفرما", "service", "D1", "U-S1", "", "E-S1"],
@@ -153,13 +164,19 @@ def rows(registry: Registry, answer: Answer, *cols: str) -> list[tuple[Any, ...]
 
 def test_every_query_file_has_a_complete_header() -> None:
     queries = named.catalog_of_queries()
-    assert len(queries) == 14
+    assert len(queries) == 16
     for q in queries.values():
         assert q.purpose and q.requirement.startswith("R-") and q.cypher
         assert "$" not in q.purpose
-    assert [p.as_dict() for p in queries["impact"].params] == [
+        assert q.name not in named.RESERVED_NAMES
+    assert [p.as_dict() for p in queries["impact"].params][:3] == [
         {"name": n, "type": "iri-list", "optional": True, "description": f"{n} to remove"}
         for n in ("units", "posts", "employees")]
+    assert queries["impact"].params[3].type == "iri-pairs"
+    assert queries["impact"].subgraph and queries["chain-links"].subgraph
+    assert not queries["cycle-progress"].subgraph
+    assert [p.type for p in queries["compare-structure"].params] == [
+        "iri", "structure", "iri-pairs"]
 
 
 def test_parameters_are_checked_and_converted() -> None:
@@ -180,6 +197,27 @@ def test_parameters_are_checked_and_converted() -> None:
         named.convert(q, {"service": ["a", "b"]}, None)
     with pytest.raises(QueryError, match="no query named"):
         named.get("drop-everything")
+    assert named.convert(impact, {"merge": "a->b; c->https://x/d"}, "B/")["merge"] == [
+        ["B/a", "B/b"], ["B/c", "https://x/d"]]
+    with pytest.raises(QueryError, match="FROM->INTO"):
+        named.convert(impact, {"merge": "a"}, None)
+    progress = named.get("cycle-progress")
+    assert named.convert(progress, {"today": "1403/10/08"}, None)["today"] == "2024-12-28"
+    with pytest.raises(QueryError, match="today"):
+        named.convert(progress, {"today": "yesterday"}, None)
+    with pytest.raises(QueryError, match="a proposed structure"):
+        named.convert(named.get("compare-structure"), {"proposed": "units.xlsx"}, None)
+
+
+def test_a_header_is_checked() -> None:
+    header = "// name: {}\n// purpose: p\n// requirement: R-1\n{}RETURN 1 AS x"
+    assert named.parse(header.format("q", "// subgraph: yes\n"), "q.cypher").subgraph
+    with pytest.raises(QueryError, match="reserved"):
+        named.parse(header.format("saved", ""), "saved.cypher")
+    with pytest.raises(QueryError, match="subgraph"):
+        named.parse(header.format("q", "// subgraph: maybe\n"), "q.cypher")
+    with pytest.raises(QueryError, match="unknown type"):
+        named.parse(header.format("q", "// param x: float - a number\n"), "q.cypher")
 
 
 # -- service to duty trace (R-4.1) -------------------------------------------------------------
@@ -332,6 +370,222 @@ def test_impact_of_removing_an_employee_leaves_a_post_unheld(audited: Registry) 
     }
 
 
+
+def test_a_cascaded_removal_names_what_it_lost(audited: Registry) -> None:
+    answer = ask(audited, "impact", units="unit/U-R1")
+    because = {short(audited, r["iri"]): short(audited, r["because"]) for r in answer.rows
+               if r["effect"].startswith("removed_")}
+    assert because["unit/U-R1"] == []  # named
+    assert because["unit/U-R2"] == ["unit/U-R1"]  # its parent unit goes
+    assert because["post/P-R2A"] == ["unit/U-R2"]
+    assert because["employee/E-R2"] == ["post/P-R2A"]
+
+
+def test_merging_the_last_two_posts_loses_nothing_the_survivor_keeps(audited: Registry) -> None:
+    before = audited.counts()
+    answer = ask(audited, "impact", merge="post/P-R2A->post/P-R2B")
+    assert rows(audited, answer, "effect", "iri", "because") == [
+        ("merged_post", "post/P-R2A", ["post/P-R2B"]),
+        ("employee_reassigned", "employee/E-R2", ["post/P-R2B"]),
+        ("service_moves_to_survivor", "agency/REG/service/S2", ["post/P-R2A"]),
+    ]
+    # removing the same post takes its only holder with it instead
+    assert ("removed_employee", "employee/E-R2") in effects(audited, posts="post/P-R2A")
+    assert audited.counts() == before  # nothing written
+
+
+def test_merging_a_unit_moves_its_posts_to_the_survivor(audited: Registry) -> None:
+    assert effects(audited, merge="unit/U-R2->unit/U-R1") == {
+        ("merged_unit", "unit/U-R2"),
+        ("post_moved", "post/P-R2A"), ("post_moved", "post/P-R2B"),
+    }
+
+
+def test_merging_into_a_removed_unit_goes_with_it(audited: Registry) -> None:
+    merged = effects(audited, units="unit/U-R1", merge="unit/U-R2->unit/U-R1")
+    removed = effects(audited, units="unit/U-R1")
+    assert merged - removed == {("merged_unit", "unit/U-R2")}
+    assert removed - merged == {("removed_unit", "unit/U-R2")}
+
+
+def test_merging_an_employee_hands_over_the_services(audited: Registry) -> None:
+    assert effects(audited, merge="employee/E-R2->employee/E-R3") == {
+        ("merged_employee", "employee/E-R2"),
+        ("service_moves_to_survivor", "agency/REG/service/S2"),
+        ("post_left_without_holder", "post/P-R2A"),
+    }
+
+
+@pytest.mark.parametrize(("params", "message"), [
+    ({"merge": "unit/U-R2->post/P-R1"}, "a unit merges into a unit"),
+    ({"merge": "unit/U-NONE->unit/U-R1"}, "not a unit, post or employee"),
+    ({"merge": "post/P-R1->post/P-R2A;post/P-R2A->post/P-R1"}, "circle"),
+    ({"posts": "post/P-R1", "merge": "post/P-R1->post/P-R2A"}, "both removed and merged"),
+    ({"units": "post/P-R1"}, "not a unit of the stored structure"),
+])
+def test_a_change_that_cannot_be_played_out_is_refused(audited: Registry, params: dict[str, str],
+                                                       message: str) -> None:
+    with pytest.raises(QueryError, match=message):
+        ask(audited, "impact", **params)
+
+
+# -- two versions of a structure (R-11, R-12) --------------------------------------------------
+
+def proposal(tmp_path: Path, sheets: Sheets, name: str = "proposal.xlsx") -> Path:
+    return write_workbook(tmp_path / name, sheets)
+
+
+def reg_reform() -> Sheets:
+    """REG drops U-R2 and P-R2B, adds U-R3 with P-R3, moves P-R2A there and E-R3 to P-R3."""
+    return {
+        "units": [["id", "agency_code", "name_fa", "parent_id"],
+                  ["U-R1", "REG", "اداره کل ثبت", ""],
+                  ["U-R3", "REG", "اداره خدمات الکترونیکی", "U-R1"]],
+        "posts": [["id", "unit_id", "title_fa"],
+                  ["P-R1", "U-R1", "مدیر"], ["P-R2A", "U-R3", "کارشناس الف"],
+                  ["P-R3", "U-R3", "کارشناس سامانه"]],
+        "employees": [["id", "post_id"], ["E-R1", "P-R1"], ["E-R2", "P-R2A"], ["E-R3", "P-R3"]],
+    }
+
+
+def only_one_post() -> Sheets:
+    """REG keeps its units (no units sheet) but only P-R1, which everyone now holds."""
+    return {
+        "posts": [["id", "unit_id", "title_fa"], ["P-R1", "U-R1", "مدیر"]],
+        "employees": [["id", "post_id"], ["E-R1", "P-R1"], ["E-R2", "P-R1"], ["E-R3", "P-R1"]],
+    }
+
+
+def compare(registry: Registry, path: Path, **params: Any) -> Answer:
+    return ask(registry, "compare-structure", proposed=read_structure(path, registry), **params)
+
+
+def test_comparing_a_proposed_structure_with_the_stored_one(audited: Registry,
+                                                            tmp_path: Path) -> None:
+    before = audited.counts()
+    answer = compare(audited, proposal(tmp_path, reg_reform()))
+    assert rows(audited, answer, "effect", "iri", "because") == [
+        ("removed_unit", "unit/U-R2", []), ("added_unit", "unit/U-R3", []),
+        ("removed_post", "post/P-R2B", []), ("added_post", "post/P-R3", []),
+        ("post_moved", "post/P-R2A", ["unit/U-R3"]),
+        ("employee_reassigned", "employee/E-R3", ["post/P-R3"]),
+    ]
+    assert answer.meta["agency"] == iri(audited, "agency/REG")  # from the proposal's units
+    assert answer.meta["proposal"] == {"source": "proposal.xlsx", "unit": 2, "post": 3,
+                                       "employee": 3}
+    assert answer.params["proposed"].startswith("proposal.xlsx: 2 unit(s)")
+    assert answer.meta["problems"] == []  # not even S3's, a stored neighbour's (R-4.1)
+    assert audited.counts() == before  # nothing written
+
+
+def test_a_proposal_that_breaks_a_rule_says_so(audited: Registry, tmp_path: Path) -> None:
+    sheets = reg_reform()
+    sheets["units"][2][3] = "U-T1"  # U-R3 under TAXO's unit
+    answer = compare(audited, proposal(tmp_path, sheets), agency="agency/REG")
+    assert [(p["requirement"], short(audited, p["focus"])) for p in answer.meta["problems"]] == [
+        ("R-11", "unit/U-R3")]
+    found = {(r["effect"], short(audited, r["iri"])) for r in answer.rows}
+    assert ("unplaced_unit", "unit/U-R3") in found  # its parent is not REG's
+    assert ("unplaced_post", "post/P-R3") in found and ("removed_post", "post/P-R2A") in found
+    assert ("service_loses_last_unit_or_post", "agency/REG/service/S2") in found
+
+
+def test_a_proposal_that_removes_the_last_of_two_posts(audited: Registry,
+                                                       tmp_path: Path) -> None:
+    answer = compare(audited, proposal(tmp_path, only_one_post()), agency="agency/REG")
+    assert {(r["effect"], short(audited, r["iri"])) for r in answer.rows} == {
+        ("removed_post", "post/P-R2A"), ("removed_post", "post/P-R2B"),
+        ("employee_reassigned", "employee/E-R2"), ("employee_reassigned", "employee/E-R3"),
+        ("service_loses_last_unit_or_post", "agency/REG/service/S2"),
+        ("chain_breaks", "chain/CH-B"),
+    }
+    # the same proposal, saying the two posts are merged into P-R1: S2 keeps its delivery
+    merged = compare(audited, proposal(tmp_path, only_one_post()),
+                     merge=["post/P-R2A->post/P-R1", "post/P-R2B->post/P-R1"])
+    assert {(r["effect"], short(audited, r["iri"])) for r in merged.rows} == {
+        ("merged_post", "post/P-R2A"), ("merged_post", "post/P-R2B"),
+        ("employee_reassigned", "employee/E-R2"), ("employee_reassigned", "employee/E-R3"),
+        ("service_moves_to_survivor", "agency/REG/service/S2"),
+    }
+
+
+def test_a_proposal_in_turtle_compares_the_same(audited: Registry, tmp_path: Path) -> None:
+    sub = read_submission(proposal(tmp_path, reg_reform()), audited)
+    ttl = tmp_path / "proposal.ttl"
+    ttl.write_text(sub.changeset.graph.serialize(format="turtle"), encoding="utf-8")
+    from_xlsx = compare(audited, proposal(tmp_path, reg_reform()))
+    from_ttl = compare(audited, ttl)
+    assert from_ttl.rows == from_xlsx.rows
+
+
+def test_a_proposal_is_one_agencys_and_must_be_readable(audited: Registry,
+                                                        tmp_path: Path) -> None:
+    sheets = reg_reform()
+    sheets["units"].append(["U-T9", "TAXO", "اداره تازه", ""])
+    with pytest.raises(QueryError, match="several"):
+        compare(audited, proposal(tmp_path, sheets))
+    with pytest.raises(QueryError, match="another agency"):
+        compare(audited, proposal(tmp_path, sheets), agency="agency/REG")
+    broken = reg_reform()
+    broken["posts"][0].append("no such column")
+    with pytest.raises(QueryError, match="cannot be read"):
+        read_structure(proposal(tmp_path, broken, "broken.xlsx"), audited)
+
+
+# -- cycle progress (R-2, R-9, R-18) -----------------------------------------------------------
+
+def steps(registry: Registry, code: str, given: dict[int, tuple[str, str | None]]) -> None:
+    """An agency's 9 step nodes as the cycle keeps them (docs/model.md, "The cycle in the
+    graph"): written directly, so the answer depends on nothing but the stored states."""
+    nodes = []
+    for n in range(1, 10):
+        state, clock = given.get(n, ("not_started", None))
+        props: dict[str, Any] = {"state": state}
+        if clock:
+            props["clockStart"] = clock
+        nodes.append(Node(str(registry.iris.owned("cycle", code, str(n))), "AgencyStep", props,
+                          {"agency": (str(registry.iris.agency(code)),),
+                           "cycleStep": (concept("cycle-step", str(n)),)}))
+    registry.store.apply(StoreChange(nodes))
+
+
+def test_cycle_progress_per_agency(audited: Registry) -> None:
+    # REG: step 1 approved; step 2 started 1403/08/11 (2024-11-01), due a month later (R-4.1)
+    steps(audited, "REG", {1: ("approved", "2024-10-01"), 2: ("in_progress", "2024-11-01")})
+    # TAXO: step 1 started 1403/09/30 (2024-12-20), due 1403/10/30 (2025-01-19) (R-3.1)
+    steps(audited, "TAXO", {1: ("in_progress", "2024-12-20")})
+    answer = ask(audited, "cycle-progress", today="1403/10/26")  # 2025-01-15
+    assert answer.meta["today"] == "2025-01-15"
+    by_code = {r["code"]: r for r in answer.rows}
+    assert list(by_code) == ["REG", "SSOX", "TAXO"]
+    reg, taxo, ssox = by_code["REG"], by_code["TAXO"], by_code["SSOX"]
+    assert [reg[f"step_{n}"] for n in range(1, 4)] == ["approved", "in_progress", "not_started"]
+    assert [reg[k] for k in ("duties", "duty_ids", "duties_with_service", "services",
+                             "service_ids", "electronic_or_smart", "smart")] == [
+        2, 1, 1, 3, 1, 2, 1]
+    assert (reg["duty_coverage"], reg["service_id_coverage"], reg["electronic_coverage"]) == (
+        50.0, 33.3, 66.7)
+    assert reg["overdue_steps"] == [2]
+    [late] = reg["overdue"]
+    assert "R-4.1" in late and "1403/09/11" in late and "45 day(s) late" in late
+    assert [d.split(" ")[1] for d in reg["open_deadlines"]] == ["6"]  # R-11, end of 1404
+    assert taxo["step_1"] == "in_progress" and taxo["overdue_steps"] == []
+    assert [d.split(" ")[1] for d in taxo["open_deadlines"]] == ["1", "6"]
+    assert "4 day(s) left" in taxo["open_deadlines"][0]
+    assert [taxo[k] for k in ("duties", "duties_with_service", "services", "service_ids",
+                              "electronic_or_smart")] == [2, 1, 2, 0, 0]
+    assert ssox["step_1"] == "not_started" and ssox["open_deadlines"] == []
+    only = ask(audited, "cycle-progress", agency="agency/TAXO", today="2025-01-20")
+    assert [(r["code"], r["overdue_steps"]) for r in only.rows] == [("TAXO", [1])]
+
+
+def test_cycle_progress_reads_and_never_writes(audited: Registry) -> None:
+    before = audited.counts()
+    answer = ask(audited, "cycle-progress")  # no agency has begun: no step is created
+    assert {r["step_1"] for r in answer.rows} == {"not_started"}
+    assert audited.counts() == before
+
+
 # -- lineage (R-10.1) --------------------------------------------------------------------------
 
 def test_dataset_lineage(audited: Registry) -> None:
@@ -387,6 +641,36 @@ def test_answers_as_json_csv_and_svg(audited: Registry) -> None:
     assert len(list(svg.iter(f"{ns}line"))) == 7
 
 
+
+def test_a_subgraph_answer_as_turtle_and_json_ld(audited: Registry) -> None:
+    answer = ask(audited, "chain-links", chain="chain/CH-B")
+    g = Graph().parse(data=formats.render(answer, "ttl", audited.store), format="turtle")
+    chain, link1 = URIRef(iri(audited, "chain/CH-B")), URIRef(iri(audited, "chain/CH-B/link/1"))
+    assert (chain, GC.hasLink, link1) in g
+    assert (link1, GC.linkService, URIRef(iri(audited, "agency/TAXO/service/S1"))) in g
+    assert (URIRef(iri(audited, "agency/TAXO/dataset/DS1")), RDF.type, DCAT.Dataset) in g
+    assert (URIRef(iri(audited, "agency/REG/service/S2")), DCTERMS.title,
+            Literal("گواهی ولادت", lang="fa")) in g
+    doc = formats.render(answer, "jsonld", audited.store)
+    assert "@context" in json.loads(doc)
+    assert isomorphic(Graph().parse(data=doc, format="json-ld"), g)
+
+
+def test_an_impact_as_turtle_describes_what_it_names(audited: Registry) -> None:
+    answer = ask(audited, "impact", posts=["post/P-R2A", "post/P-R2B"])
+    g = Graph().parse(data=formats.render(answer, "ttl", audited.store), format="turtle")
+    described = {str(s) for s in g.subjects(RDF.type, None)}
+    assert {iri(audited, p) for p in ("post/P-R2A", "post/P-R2B", "employee/E-R2",
+                                      "agency/REG/service/S2", "chain/CH-B")} <= described
+
+
+def test_a_table_is_not_given_as_rdf(audited: Registry) -> None:
+    answer = ask(audited, "services-without-deliverer")
+    with pytest.raises(QueryError, match="not a part of the graph"):
+        formats.render(answer, "ttl", audited.store)
+    with pytest.raises(QueryError, match="not a part of the graph"):
+        formats.render(adhoc.run_adhoc(audited.store, "RETURN 1 AS x"), "jsonld", audited.store)
+
 # -- ad-hoc queries ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("cypher", [
@@ -436,7 +720,7 @@ def test_adhoc_limits_are_bounded(audited: Registry) -> None:
 
 @pytest.fixture
 def client(audited: Registry) -> TestClient:
-    return TestClient(create_app(audited))
+    return auditor_client(audited)
 
 
 def test_api_lists_the_queries_with_their_headers(client: TestClient) -> None:
@@ -482,3 +766,48 @@ def test_api_adhoc_is_read_only_and_limited(client: TestClient, audited: Registr
     slow = client.post("/queries/adhoc", json={
         "cypher": "UNWIND range(1, 100000000) AS x RETURN count(x) AS n", "timeout_ms": 50})
     assert slow.status_code == 408
+
+
+def test_api_answers_as_rdf_by_format_or_accept(client: TestClient, audited: Registry) -> None:
+    ttl = client.get("/queries/service-duties", params={"service": "agency/REG/service/S1"},
+                     headers={"Accept": "text/turtle"})
+    assert ttl.status_code == 200 and ttl.headers["content-type"].startswith("text/turtle")
+    g = Graph().parse(data=ttl.text, format="turtle")
+    assert (URIRef(iri(audited, "agency/REG/service/S1")), CPSV.follows,
+            URIRef(iri(audited, "agency/REG/duty/D1"))) in g
+    ld = client.get("/queries/dataset-lineage",
+                    params={"dataset": "agency/REG/dataset/DS1", "format": "jsonld"})
+    assert ld.headers["content-type"].startswith("application/ld+json")
+    posted = client.post("/queries/chain-links", json={"params": {"chain": "chain/CH-A"}},
+                         headers={"Accept": "text/csv;q=0.5, application/ld+json"})
+    assert posted.headers["content-type"].startswith("application/ld+json")
+    table = client.get("/queries/posts-without-holder", headers={"Accept": "text/turtle"})
+    assert table.status_code == 400 and "not a part of the graph" in table.json()["detail"]
+
+
+def test_api_compares_a_proposed_structure_sent_as_the_body(
+        client: TestClient, audited: Registry, tmp_path: Path) -> None:
+    path = proposal(tmp_path, only_one_post())
+    xlsx = client.post(
+        "/queries/compare-structure", content=path.read_bytes(),
+        params={"agency": "agency/REG", "format": "csv"},
+        headers={"Content-Type": "application/vnd.openxmlformats-officedocument."
+                                 "spreadsheetml.sheet"})
+    assert xlsx.status_code == 200, xlsx.text
+    table = list(csv.DictReader(io.StringIO(xlsx.text)))
+    assert {"chain_breaks"} == {r["effect"] for r in table if r["iri"].endswith("chain/CH-B")}
+    turtle = read_submission(path, audited).changeset.graph.serialize(format="turtle")
+    as_ttl = client.post("/queries/compare-structure?agency=agency/REG", content=turtle,
+                         headers={"Content-Type": "text/turtle"})
+    inline = client.post("/queries/compare-structure",
+                         json={"params": {"agency": "agency/REG", "proposed": turtle}})
+    assert as_ttl.status_code == inline.status_code == 200
+    assert as_ttl.json()["rows"] == inline.json()["rows"]
+    assert len(inline.json()["rows"]) == len(table)
+    assert inline.json()["params"]["proposed"].startswith("request body: 0 unit(s), 1 post(s)")
+    wrong = client.post("/queries/chain-links", content=turtle,
+                        headers={"Content-Type": "text/turtle"})
+    assert wrong.status_code == 400 and "takes no proposed structure" in wrong.json()["detail"]
+    bad = client.post("/queries/compare-structure", content=b"not turtle at all",
+                      headers={"Content-Type": "text/turtle"})
+    assert bad.status_code == 400 and "cannot be read" in bad.json()["detail"]

@@ -82,3 +82,13 @@ def test_persian_headers_load_like_english_ones(
     assert sub.problems == []
     english = read_submission(write_workbook(tmp_path / "en.xlsx", sheets), registry)
     assert sub.changeset.graph.isomorphic(english.changeset.graph)
+
+
+def test_a_broken_turtle_file_is_a_problem_not_a_crash(registry: Registry,
+                                                       tmp_path: Path) -> None:
+    path = tmp_path / "broken.ttl"
+    path.write_text("@prefix gc: <https://w3id.org/govcat/ns#> .\n<a> gc:ref \"x ;\n",
+                    encoding="utf-8")
+    sub = read_submission(path, registry)
+    assert len(sub.problems) == 1 and sub.problems[0].source == "broken.ttl"
+    assert "cannot be read as RDF" in sub.problems[0].message_en

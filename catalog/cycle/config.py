@@ -30,6 +30,7 @@ class DeadlineRule:
 @dataclass(frozen=True)
 class StepConfig:
     number: int
+    body: str  # the approving body's key; reviewers are accounts of one or more bodies
     approving_body_en: str
     approving_body_fa: str
     consultants: bool
@@ -61,7 +62,8 @@ def _step(number: int, raw: dict[str, object]) -> StepConfig:
     deadline = raw.get("deadline")
     assert isinstance(requires, dict)
     return StepConfig(
-        number=number, approving_body_en=str(en), approving_body_fa=str(fa),
+        number=number, body=str(raw.get("body", f"step-{number}")),
+        approving_body_en=str(en), approving_body_fa=str(fa),
         consultants=bool(raw.get("consultants", False)),
         requires=tuple(int(s) for s in requires.get("steps", [])),
         requires_requirement=str(requires.get("requirement", "R-2.1")),

@@ -8,12 +8,14 @@ due date: it is late from the day after.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
 import jdatetime
 
-from catalog.jalali import add_days, add_months, days_in_month, to_jalali_str
+from catalog.jalali import DateError, add_days, add_months, days_in_month, to_jalali_str
+from catalog.text import normalize_fa
 
 # Deadlines the text fixes, by requirement: (months, days, what in en, what in fa).
 FIXED: dict[str, tuple[int, int, str, str]] = {
@@ -68,6 +70,18 @@ def next_monitoring(last_report: date) -> date:
     return add_months(last_report, 6)
 
 
+def step_due(months: int, days: int, plan_year: int, clock_start: date | None,
+             plan_first_year: int) -> date | None:
+    """A step's due date from its configured rule (config/cycle.toml): the end of the n-th
+    plan year (R-11), or months and days after its clock started (R-3.1, R-4.1, R-6.1); None
+    while the clock has not started."""
+    if plan_year:
+        return plan_year_end(plan_first_year, plan_year)
+    if clock_start is None:
+        return None
+    return due_after(clock_start, months, days)
+
+
 def plan_year_end(first_year: int, n: int) -> date:
     """R-11: the last day (end of Esfand) of the n-th year of a plan starting in `first_year`."""
     year = first_year + n - 1
@@ -94,3 +108,55 @@ class DueState:
         if self.overdue:
             return f"{when} ({-self.days_left} day(s) late)"
         return f"{when} ({self.days_left} day(s) left)"
+
+
+_PERIOD_RE = re.compile(r"^(\d{4})\s*-\s*[Hh]\s*([12])$")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A half of a Solar Hijri year, the span of the six-monthly monitoring (R-18) and of the
+    representative's periodic reports (R-19): `YYYY-H1` is months 1-6 (Farvardin to
+    Shahrivar), `YYYY-H2` months 7-12 (Mehr to Esfand)."""
+
+    year: int
+    half: int
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        match = _PERIOD_RE.match(normalize_fa(text.strip()))
+        if match is None or not 1300 <= int(match.group(1)) < 1700:
+            raise DateError(
+                f"Malformed period {text!r}: expected YYYY-H1 (months 1-6) or YYYY-H2 "
+                "(months 7-12) of a Solar Hijri year, e.g. 1404-H1",
+                f"دوره «{text}» نامعتبر است: قالب درست سال-H1 (شش ماه نخست) یا سال-H2 "
+                "(شش ماه دوم) است، مانند 1404-H1", text)
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @classmethod
+    def of(cls, day: date) -> Period:
+        """The period a date falls in."""
+        j = jdatetime.date.fromgregorian(date=day)
+        return cls(j.year, 1 if j.month <= 6 else 2)
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-H{self.half}"
+
+    @property
+    def start(self) -> date:
+        result: date = jdatetime.date(self.year, 1 if self.half == 1 else 7, 1).togregorian()
+        return result
+
+    @property
+    def end(self) -> date:
+        month = 6 if self.half == 1 else 12
+        result: date = jdatetime.date(self.year, month,
+                                      days_in_month(self.year, month)).togregorian()
+        return result
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+    def __str__(self) -> str:
+        return self.label

@@ -14,10 +14,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from catalog.access.policy import Act, Policy
 from catalog.cycle import deadlines
 from catalog.cycle.config import CycleConfig, StepConfig, default_config
+from catalog.cycle.obligations import Obligations
 from catalog.cycle.states import (
-    ACTION_ROLES,
     NEEDS_REASON,
     STATE_LABELS,
     TRANSITIONS,
@@ -25,7 +26,6 @@ from catalog.cycle.states import (
     Actor,
     CycleRefused,
     Reason,
-    Role,
     State,
     fa,
     target_state,
@@ -102,11 +102,18 @@ def _refuse(en: str, fa: str, requirement: str) -> CycleRefused:
 
 class Cycle:
     def __init__(self, store: GraphStore, iris: Iris, config: CycleConfig | None = None,
-                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 policy: Policy | None = None) -> None:
         self.store = store
         self.iris = iris
         self.config = config or default_config()
         self._now = now
+        self.policy = policy or Policy(self.config, self.ancestors)
+
+    def ancestors(self, agency: str) -> list[str]:
+        """Codes of the agencies `agency` is part of, nearest first (R-20.1)."""
+        rows = self.store.read(cypher.AGENCY_ANCESTORS, {"agency": str(self.iris.agency(agency))})
+        return [r["code"] for r in rows if r["code"]]
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -136,6 +143,14 @@ class Cycle:
         return [Event(r["iri"], r["at"], r["action"], r["actor"], r["role"], r["from_state"],
                       r["to_state"], r["reason"], r["issued"],
                       int(r["step"]) if r["step"] is not None else None) for r in rows]
+
+    def trail(self, agency: str | None = None, actor: str | None = None,
+              before: int | None = None, limit: int = 100) -> list[Row]:
+        """The audit trail (R-16), newest first: every change event, or an agency's or an
+        actor's; page with `before` = the last `seq` seen."""
+        return self.store.read(cypher.TRAIL, {
+            "agency": str(self.iris.agency(agency)) if agency else None, "actor": actor,
+            "before": before, "limit": limit})
 
     def deadlines(self, today: date, agency: str | None = None) -> list[Due]:
         """Open deadlines of the steps (R-3.1, R-4.1, R-6.1, R-11): those whose step is neither
@@ -234,7 +249,7 @@ class Cycle:
         if step not in self.config.steps:
             raise _refuse(f"the cycle has steps 1 to 9, not {step}",
                           f"چرخه گام‌های ۱ تا ۹ دارد، نه {fa(step)}", "R-2.1")
-        self._authorize(self.config.steps[step], action, actor)
+        self._authorize(agency, step, action, actor)
         if action in NEEDS_REASON and not (reason and reason.strip()):
             raise _refuse(f"{action.value} needs a reason", "ذکر دلیل الزامی است", "R-2.1")
         state = self._state(agency, step)
@@ -250,23 +265,10 @@ class Cycle:
             self._check_order(agency, self.config.steps[step])
         return state
 
-    def _authorize(self, cfg: StepConfig, action: Action, actor: Actor) -> None:
-        """Who may take `action` on step `cfg`: the one place authorization is decided."""
-        if actor.role not in ACTION_ROLES[action]:
-            raise _refuse(
-                f"a {actor.role.value} cannot {action.value} a step",
-                f"نقش «{actor.role.value}» اجازه این کنش را ندارد", "R-2.1")
-        if actor.role is Role.CONSULTANT:
-            if not cfg.consultants:
-                raise _refuse(
-                    f"step {cfg.number} is validated by {cfg.approving_body_en}, "
-                    "not by a consultant",
-                    f"تأیید گام {fa(cfg.number)} با «{cfg.approving_body_fa}» است، نه مشاور",
-                    "R-2.2")
-            if actor.name not in self.config.accredited_consultants:
-                raise _refuse(
-                    f"{actor.name} is not in the pool of accredited consultants",
-                    f"«{actor.name}» در فهرست مشاوران ذی‌صلاح نیست", "R-15")
+    def _authorize(self, agency: str, step: int, action: Action, actor: Actor) -> None:
+        """Who may take `action` on `agency`'s step: decided by the policy (catalog.access)."""
+        act = Act.DECIDE_STEP if action in (Action.APPROVE, Action.REJECT) else Act.MOVE_STEP
+        self.policy.check(actor, act, agency=agency, step=step)
 
     def _check_order(self, agency: str, cfg: StepConfig) -> None:
         states = {s.step: s.state for s in self.steps(agency)}
@@ -296,6 +298,7 @@ class Cycle:
             raise _refuse(f"step {step} changed meanwhile; read its state and try again",
                           f"وضعیت گام {fa(step)} در این فاصله تغییر کرد؛ دوباره بررسی کنید",
                           "R-2.1")
+        Obligations(self).on_transition(agency, step, action, actor, reason)  # ADR 0007
         return target
 
     def _event(self, agency: str, step: int, action: Action, actor: Actor, reason: str | None,
@@ -306,6 +309,7 @@ class Cycle:
         if reason:
             props["reason"] = reason
         return {"agent": str(self.iris.agent(actor.name)), "actor": actor.name, "event": props,
+                "commit_counter": cypher.COMMITS_KEY,
                 "cycle_step": concept("cycle-step", str(step)),
                 "association": {"iri": event + "/association", "actingAs": actor.role.value}}
 

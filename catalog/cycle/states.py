@@ -1,13 +1,15 @@
-"""The states of a step of the cycle, the actions between them, and who may take each (R-2.1).
+"""The states of a step of the cycle and the actions between them (R-2.1).
 
 The state machine is the regulation's, so it is code; who approves a step is configuration
-(R-2.2, catalog.cycle.config). Every refusal names the rule it applies, in fa and en.
+(R-2.2, catalog.cycle.config) and who may act is catalog.access.policy. Every refusal names
+the rule it applies, in fa and en.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from catalog.access.principals import Denial, Principal
 
 _FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
@@ -44,20 +46,8 @@ class Action(StrEnum):
     REOPEN = "reopen"
 
 
-class Role(StrEnum):
-    """The capacity an actor claims; checked here, authenticated by a later slice (issue 4)."""
-
-    STEWARD = "steward"  # the agency's data steward (R-3.1, R-4.1)
-    REVIEWER = "reviewer"  # a reviewer of the step's approving body (R-2.1)
-    CONSULTANT = "consultant"  # an accredited consultant (R-15)
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts. Every core function takes one, so authorization can be enforced in one place."""
-
-    name: str
-    role: Role
+# Who acts: an authenticated principal (catalog.access); the cycle calls it an actor.
+Actor = Principal
 
 
 # action: (states it may start from, state it leads to)
@@ -71,29 +61,12 @@ TRANSITIONS: dict[Action, tuple[frozenset[State], State]] = {
     Action.REOPEN: (frozenset({State.APPROVED}), State.REOPENED),
 }
 
-# The agency moves its own steps; the approving body (or a consultant, where allowed) decides.
-ACTION_ROLES: dict[Action, frozenset[Role]] = {
-    Action.START: frozenset({Role.STEWARD}),
-    Action.SUBMIT: frozenset({Role.STEWARD}),
-    Action.REOPEN: frozenset({Role.STEWARD}),
-    Action.APPROVE: frozenset({Role.REVIEWER, Role.CONSULTANT}),
-    Action.REJECT: frozenset({Role.REVIEWER, Role.CONSULTANT}),
-}
-
 # Actions whose event must say why (R-2.1: "rejected with reasons").
 NEEDS_REASON = frozenset({Action.REJECT, Action.REOPEN})
 
 
-@dataclass(frozen=True)
-class Reason:
-    """Why an action is refused, in both languages, with the requirement behind the rule."""
-
-    message_en: str
-    message_fa: str
-    requirement: str
-
-    def __str__(self) -> str:
-        return f"{self.message_en} [{self.requirement}] | {self.message_fa}"
+# Why an action is refused, in both languages, with the requirement behind the rule.
+Reason = Denial
 
 
 class CycleRefused(Exception):

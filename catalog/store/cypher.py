@@ -155,6 +155,11 @@ def _statement(
 
 COUNTER_LABEL = "IdCounter"  # not a Resource: never exported, described or validated
 
+# Keys of the nodes that are not Resources, each looked up by one property: each adapter
+# indexes them (FalkorDB) or makes them unique (Neo4j). (label, property, unique)
+SIDE_KEYS = (("Account", "name", True), ("ApiToken", "id", True), ("Version", "record", False),
+             ("Activity", "seq", False), ("SavedQuery", "name", True))
+
 ENSURE_STEPS = (
     "MATCH (a:Resource {iri: $agency}) "
     "UNWIND $steps AS row "
@@ -178,6 +183,14 @@ START_CLOCKS = (
     "UNWIND $steps AS iri "
     "MATCH (s:AgencyStep {iri: iri}) WHERE s.clockStart IS NULL "
     "SET s.clockStart = $date RETURN count(s) AS n"
+)
+
+# The agencies an agency is part of (R-20.1), nearest first: bounded, since a tree of
+# ministries, subsidiaries and provincial units is shallow.
+AGENCY_ANCESTORS = (
+    "MATCH path = (a:Resource {iri: $agency})-[:subOrganizationOf*1..8]->(p:Resource) "
+    "WHERE p.identifier IS NOT NULL "
+    "RETURN p.identifier AS code, length(path) AS depth ORDER BY depth"
 )
 
 RECORD_STATE = (
@@ -207,8 +220,18 @@ HISTORY = (
     "OPTIONAL MATCH (e)-[:cycleStep]->(k:Resource) "
     "RETURN e.iri AS iri, e.endedAtTime AS at, e.action AS action, e.fromState AS from_state, "
     "e.toState AS to_state, e.reason AS reason, e.issuedIdentifier AS issued, "
-    "ag.identifier AS actor, q.actingAs AS role, k.notation AS step "
-    "ORDER BY at, iri"
+    "ag.identifier AS actor, q.actingAs AS role, k.notation AS step, e.seq AS seq, "
+    "e.source AS source "
+    "ORDER BY seq"
+)
+
+# Every committed change gets the next number of one counter, taken last in its transaction,
+# so numbers follow commit order (the audit trail's and the change feed's order, issue 6).
+COMMITS_KEY = "commits"
+_NEXT_COMMIT = (
+    "MERGE (cc:IdCounter {key: $commit_counter}) ON CREATE SET cc.next = 1",
+    "SET cc._lock = true SET cc._lock = null",
+    "WITH *, cc.next AS seq SET cc.next = seq + 1",
 )
 
 # The change event appended by every transition (PROV-O): the activity, its qualified
@@ -219,7 +242,8 @@ _EVENT = (
     "MERGE (k:Resource {iri: $cycle_step}) "
     "MERGE (ag:Resource:Agent {iri: $agent}) "
     "SET ag.identifier = $actor "
-    "CREATE (e:Resource:Activity) SET e = $event "
+    + "".join(f"{clause} " for clause in _NEXT_COMMIT) +
+    "CREATE (e:Resource:Activity) SET e = $event SET e.seq = seq "
     "CREATE (q:Resource:Association) SET q = $association "
     "CREATE (e)-[:qualifiedAssociation]->(q) "
     "CREATE (q)-[:agent]->(ag) "
@@ -303,6 +327,67 @@ def set_status_statement(label: str) -> str:
 
 ISSUED_KINDS = (("Duty", "dutyId"), ("PublicService", "serviceId"))
 
+# The change event of an import or an edit (R-16): written after the records in the same
+# transaction, linked to its agent (with the role acted in) and to the agencies it touched.
+COMMIT = (
+    "MERGE (ag:Resource:Agent {iri: $agent}) SET ag.identifier = $actor "
+    + " ".join(_NEXT_COMMIT) + " "
+    "CREATE (e:Resource:Activity) SET e = $event SET e.seq = seq "
+    "CREATE (q:Resource:Association) SET q = $association "
+    "CREATE (e)-[:qualifiedAssociation]->(q) CREATE (q)-[:agent]->(ag) "
+    "WITH e, seq "
+    "OPTIONAL MATCH (a:Resource) WHERE a.iri IN $agencies "
+    "FOREACH (x IN CASE WHEN a IS NULL THEN [] ELSE [a] END | CREATE (e)-[:concerns]->(x)) "
+    "RETURN DISTINCT seq"
+)
+
+# The version of each record a change wrote, as the store held it right after (JSON of the
+# node), so earlier versions can be read back (issue 4).
+VERSIONS = (
+    "MATCH (e:Resource {iri: $event}) "
+    "UNWIND $records AS row "
+    "MATCH (t:Resource {iri: row.iri}) "
+    "CREATE (v:Version {record: row.iri, seq: e.seq, at: e.endedAtTime, content: row.content}) "
+    "CREATE (e)-[:used]->(t) "
+    "RETURN count(v) AS n"
+)
+
+RECORD_VERSIONS = (
+    "MATCH (v:Version {record: $iri}) "
+    "RETURN v.seq AS seq, v.at AS at, v.content AS content ORDER BY seq"
+)
+
+# The change feed (issue 6): committed changes after a cursor, in commit order, each with the
+# records it wrote or acted on.
+CHANGES = (
+    "MATCH (e:Activity) WHERE e.seq > $after "
+    "WITH e ORDER BY e.seq LIMIT $limit "
+    "OPTIONAL MATCH (e)-[:used]->(t:Resource) "
+    "WITH e, collect([t.iri, labels(t)]) AS records "
+    "RETURN e.seq AS seq, e.iri AS iri, e.action AS action, e.endedAtTime AS at, records "
+    "ORDER BY seq"
+)
+
+LAST_CHANGE = (
+    "MATCH (c:IdCounter {key: $commit_counter}) RETURN c.next - 1 AS seq"
+)
+
+# The audit trail of an agency or of an actor (R-16), newest first, paged by seq.
+TRAIL = (
+    "MATCH (e:Activity)-[:qualifiedAssociation]->(q:Resource)-[:agent]->(ag:Resource) "
+    "WHERE ($actor IS NULL OR ag.identifier = $actor) "
+    "AND ($before IS NULL OR e.seq < $before) "
+    "AND ($agency IS NULL OR (e)-[:agency|concerns]->(:Resource {iri: $agency})) "
+    "OPTIONAL MATCH (e)-[:cycleStep]->(k:Resource) "
+    "WITH e, q, ag, k ORDER BY e.seq DESC LIMIT $limit "
+    "OPTIONAL MATCH (e)-[:used]->(t:Resource) "
+    "WITH e, q, ag, k, count(t) AS n, collect(t.iri)[0..5] AS sample "
+    "RETURN e.iri AS iri, e.seq AS seq, e.endedAtTime AS at, e.action AS action, "
+    "e.fromState AS from_state, e.toState AS to_state, e.reason AS reason, "
+    "e.issuedIdentifier AS issued, e.source AS source, ag.identifier AS actor, "
+    "q.actingAs AS role, k.notation AS step, n AS records, sample ORDER BY seq DESC"
+)
+
 ISSUED_IDS = (
     "MATCH (n:Resource) WHERE n.iri IN $iris "
     "AND (n.dutyId IS NOT NULL OR n.serviceId IS NOT NULL) "
@@ -313,10 +398,73 @@ ISSUED_IDS = (
 def cycle_statements() -> dict[str, str]:
     """The cycle's statements by name, for the grammar tests."""
     found = {"ensure-steps": ENSURE_STEPS, "agency-steps": AGENCY_STEPS,
-             "start-clocks": START_CLOCKS, "record-state": RECORD_STATE,
+             "start-clocks": START_CLOCKS, "agency-ancestors": AGENCY_ANCESTORS,
+             "record-state": RECORD_STATE,
              "service-duties": SERVICE_DUTIES, "agency-records": AGENCY_RECORDS,
-             "history": HISTORY, "transition": TRANSITION, "issued-ids": ISSUED_IDS}
+             "history": HISTORY, "transition": TRANSITION, "issued-ids": ISSUED_IDS,
+             "commit": COMMIT, "versions": VERSIONS, "record-versions": RECORD_VERSIONS,
+             "trail": TRAIL, "changes": CHANGES, "last-change": LAST_CHANGE}
     for label, prop in ISSUED_KINDS:
         found[f"issue-{prop}"] = issue_id_statement(label, prop)
         found[f"status-{label}"] = set_status_statement(label)
     return found
+
+
+# -- Accounts and API tokens (catalog.access.accounts, ADR 0008) ---------------------------------
+# Not Resources: never exported, described, validated or loaded from a file.
+
+ACCOUNT_LABEL = "Account"
+TOKEN_LABEL = "ApiToken"
+
+ACCOUNT_UPSERT = (
+    "MERGE (u:Account {name: $name}) "
+    "SET u.role = $role, u.agency = $agency, u.bodies = $bodies, u.province = $province, "
+    "u.scopes = $scopes, u.disabled = false, u.updated = $now "
+    "RETURN u.name AS name"
+)
+
+ACCOUNT_DISABLE = (
+    "MATCH (u:Account {name: $name}) SET u.disabled = true, u.updated = $now "
+    "WITH u OPTIONAL MATCH (t:ApiToken)-[:of]->(u) WHERE t.revoked IS NULL "
+    "SET t.revoked = $now RETURN count(t) AS n"
+)
+
+ACCOUNTS = (
+    "MATCH (u:Account) "
+    "OPTIONAL MATCH (t:ApiToken)-[:of]->(u) WHERE t.revoked IS NULL AND t.expires > $now "
+    "RETURN u.name AS name, u.role AS role, u.agency AS agency, u.bodies AS bodies, "
+    "u.province AS province, u.scopes AS scopes, u.disabled AS disabled, "
+    "count(t) AS live_tokens ORDER BY name"
+)
+
+TOKEN_CREATE = (
+    "MATCH (u:Account {name: $name}) WHERE u.disabled = false "
+    "CREATE (t:ApiToken {id: $id, hash: $hash, created: $now, expires: $expires, "
+    "label: $label}) "
+    "CREATE (t)-[:of]->(u) RETURN t.id AS id"
+)
+
+TOKEN_LOOKUP = (
+    "MATCH (t:ApiToken {id: $id})-[:of]->(u:Account) "
+    "RETURN t.hash AS hash, t.expires AS expires, t.revoked AS revoked, u.name AS name, "
+    "u.role AS role, u.agency AS agency, u.bodies AS bodies, u.province AS province, "
+    "u.scopes AS scopes, u.disabled AS disabled"
+)
+
+TOKEN_REVOKE = (
+    "MATCH (t:ApiToken {id: $id})-[:of]->(u:Account) WHERE t.revoked IS NULL "
+    "SET t.revoked = $now RETURN u.name AS name"
+)
+
+TOKENS_OF = (
+    "MATCH (t:ApiToken)-[:of]->(u:Account {name: $name}) "
+    "RETURN t.id AS id, t.label AS label, t.created AS created, t.expires AS expires, "
+    "t.revoked AS revoked ORDER BY created"
+)
+
+
+def account_statements() -> dict[str, str]:
+    """The account statements by name, for the grammar tests."""
+    return {"account-upsert": ACCOUNT_UPSERT, "account-disable": ACCOUNT_DISABLE,
+            "accounts": ACCOUNTS, "token-create": TOKEN_CREATE, "token-lookup": TOKEN_LOOKUP,
+            "token-revoke": TOKEN_REVOKE, "tokens-of": TOKENS_OF}

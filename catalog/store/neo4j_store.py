@@ -35,6 +35,15 @@ COUNTER_CONSTRAINT = (
 )
 
 
+def side_key(label: str, key: str, unique: bool) -> str:
+    """The constraint (unique) or index of a side node: accounts, tokens, versions."""
+    name = f"{label.lower()}_{key}"
+    if unique:
+        return (f"CREATE CONSTRAINT {name} IF NOT EXISTS FOR (n:{label}) "
+                f"REQUIRE n.{key} IS UNIQUE")
+    return f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{label}) ON (n.{key})"
+
+
 def _refusal(exc: ClientError) -> StoreError:
     code = exc.code or ""
     if "write" in code.lower() or "AccessMode" in code:
@@ -58,9 +67,11 @@ class Neo4jStore:
         with self._session() as s:
             s.run(CONSTRAINT).consume()
             s.run(COUNTER_CONSTRAINT).consume()
+            for label, key, unique in cypher.SIDE_KEYS:
+                s.run(side_key(label, key, unique)).consume()
 
     def apply(self, change: StoreChange) -> None:
-        batches = cypher.write_batches(change.nodes, change.links)
+        batches = cypher.write_batches(change.nodes, change.links) + list(change.after)
 
         def work(tx: neo4j.ManagedTransaction) -> None:
             for query, params in batches:

@@ -36,10 +36,13 @@ class QueryTimeout(StoreError):
 class StoreChange:
     """One atomic write: `nodes` replace the stored description (properties and outgoing
     relationships) of their IRIs; `links` add relationships (subject, type, object) whose
-    subject is not itself replaced (a chain gaining a link registered later)."""
+    subject is not itself replaced (a chain gaining a link registered later); `after`:
+    statements (query, parameters) run last in the same transaction: the change event and the
+    records' versions (catalog.registry)."""
 
     nodes: Sequence[Node]
     links: Sequence[tuple[str, str, str]] = field(default_factory=tuple)
+    after: Sequence[tuple[str, dict[str, Any]]] = field(default_factory=tuple)
 
 
 class GraphStore(Protocol):

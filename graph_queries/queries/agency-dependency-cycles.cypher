@@ -5,6 +5,7 @@
 //   (R-6.1, R-6.3).
 // requirement: R-6.1
 // analysis: agency_cycles
+// subgraph: yes
 MATCH (c:ServiceChain)-[:hasLink]->(l:ChainLink)-[:dependsOn]->(l2:ChainLink)
 MATCH (l)-[:linkService]->(:PublicService)-[:agency]->(a:PublicOrganisation)
 MATCH (l2)-[:linkService]->(:PublicService)-[:agency]->(b:PublicOrganisation)

@@ -4,6 +4,7 @@
 // requirement: R-6.1
 // param chain: iri - the chain (e.g. chain/CH-1)
 // picture: $chain -> service, service -> depends_on_services, service -> datasets
+// subgraph: yes
 MATCH (c:Resource:ServiceChain {iri: $chain})-[:hasLink]->(l:ChainLink)
 MATCH (l)-[:linkService]->(s:PublicService)
 OPTIONAL MATCH (s)-[:agency]->(a:PublicOrganisation)
@@ -15,6 +16,7 @@ OPTIONAL MATCH (ds)-[:heldIn]->(sys:InformationSystem)
 WITH c, l, s, a, depends_on, depends_on_services, collect(DISTINCT ds.iri) AS datasets,
      collect(DISTINCT sys.iri) AS systems
 OPTIONAL MATCH (c)-[:finalService]->(f:PublicService)
-RETURN l.order AS link, s.iri AS service, s.`title@fa` AS title_fa, a.identifier AS agency,
-       depends_on, depends_on_services, datasets, systems, s.iri = f.iri AS final
+RETURN l.order AS link, l.iri AS link_iri, s.iri AS service, s.`title@fa` AS title_fa,
+       a.identifier AS agency, depends_on, depends_on_services, datasets, systems,
+       s.iri = f.iri AS final
 ORDER BY link

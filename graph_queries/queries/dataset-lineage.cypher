@@ -4,6 +4,7 @@
 //   exchange it. One row per relation; `other` is the system at the other end of a flow.
 // requirement: R-10.1
 // param dataset: iri - the dataset (e.g. agency/REG/dataset/DS1)
+// subgraph: yes
 MATCH (d:Resource:Dataset {iri: $dataset})-[:heldIn]->(sys:InformationSystem)
 RETURN 'held_in' AS relation, sys.iri AS iri, sys.`title@fa` AS title_fa, null AS other
 UNION ALL

@@ -3,6 +3,7 @@
 //   service of another agency than the duty's (R-4.1 maps services to their own agency's duties).
 // requirement: R-4.1
 // param duty: iri - the duty
+// subgraph: yes
 MATCH (s:PublicService)-[:follows]->(d:Resource:Duty {iri: $duty})
 OPTIONAL MATCH (s)-[:agency]->(sa:PublicOrganisation)
 OPTIONAL MATCH (d)-[:agency]->(da:PublicOrganisation)

@@ -1,19 +1,25 @@
 // name: impact
-// purpose: What if these units, posts or employees were removed (nothing is written): services
-//   that lose their last unit or post or their last employee, chains that break, duties left
-//   without a service, information systems and datasets left with no working service, posts left
-//   without a holder (R-11, R-12, R-4.3). Reads the agencies' org and delivery subgraph as edges;
-//   the removal is played out in Python. A removed unit takes its sub-units and posts with it.
-//   Only the agency's own duties can be left unserved: another agency's duty keeps its own
-//   agency's services (R-4.1 maps services to their own agency's duties).
+// purpose: What if these units, posts or employees were removed, or merged into another of their
+//   kind (nothing is written): services that lose their last unit or post or their last
+//   employee, chains that break, duties left without a service, information systems and
+//   datasets left with no working service, posts left without a holder (R-11, R-12, R-4.3). A
+//   removed unit takes its sub-units and posts with it; an employee left with no post goes. A
+//   merged unit's sub-units and posts move to the survivor, a merged post's holders hold the
+//   survivor, and the services of the merged one are delivered by the survivor, so nothing is
+//   lost that the survivor keeps. Reads the agencies' org and delivery subgraph as edges; the
+//   change is played out in Python (graph_queries/structure.py). Only the agency's own duties
+//   can be left unserved: another agency's duty keeps its own agency's services (R-4.1 maps
+//   services to their own agency's duties).
 // requirement: R-11
 // param units: iri-list? - units to remove
 // param posts: iri-list? - posts to remove
 // param employees: iri-list? - employees to remove
+// param merge: iri-pairs? - units, posts or employees merged, FROM->INTO (e.g. post/P2->post/P1)
 // note: the duty's agency is matched after a WITH: FalkorDB 4.16 plans the single pattern
 //   about 40 times slower (2.2 s against 50 ms for an agency of 1,000 services).
 // analysis: impact
 // picture: because -> iri
+// subgraph: yes
 UNWIND $seeds AS seed
 MATCH (:Resource {iri: seed})-[:unitOf|agency|holds*1..2]->(a:PublicOrganisation)
 WITH DISTINCT a

@@ -7,6 +7,7 @@
 // requirement: R-6.1
 // param service: iri - the service
 // analysis: service_dependencies
+// subgraph: yes
 MATCH (l:ChainLink)-[:linkService]->(s:Resource:PublicService)
 WHERE s.iri IN $frontier
 MATCH (l)-[:dependsOn]->(l2:ChainLink)-[:linkService]->(t:PublicService)

@@ -3,6 +3,7 @@
 //   legal bases; `foreign` marks a duty of another agency, which R-4.1 does not allow.
 // requirement: R-4.1
 // param service: iri - the service (an IRI, or a path under the base such as agency/REG/service/S1)
+// subgraph: yes
 MATCH (s:Resource:PublicService {iri: $service})-[:follows]->(d:Duty)
 OPTIONAL MATCH (s)-[:agency]->(sa:PublicOrganisation)
 OPTIONAL MATCH (d)-[:agency]->(da:PublicOrganisation)

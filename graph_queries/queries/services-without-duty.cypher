@@ -3,6 +3,7 @@
 //   lists duties of other agencies they point to instead.
 // requirement: R-4.1
 // param agency: iri - the agency (e.g. agency/REG)
+// subgraph: yes
 MATCH (s:PublicService)-[:agency]->(a:Resource:PublicOrganisation {iri: $agency})
 OPTIONAL MATCH (s)-[:follows]->(d:Duty)
 OPTIONAL MATCH (d)-[:agency]->(da:PublicOrganisation)

@@ -5,6 +5,7 @@
 // requirement: R-10.1
 // param system: iri - the information system (e.g. agency/REG/system/SYS1)
 // analysis: system_lineage
+// subgraph: yes
 MATCH (f:DataFlow)-[:fromSystem]->(src:Resource:InformationSystem)
 WHERE src.iri IN $frontier
 MATCH (f)-[:toSystem]->(dst:InformationSystem)

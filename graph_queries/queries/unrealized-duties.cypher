@@ -4,6 +4,7 @@
 //   in `foreign_services`.
 // requirement: R-4.1
 // param agency: iri - the agency (e.g. agency/REG)
+// subgraph: yes
 MATCH (d:Duty)-[:agency]->(a:Resource:PublicOrganisation {iri: $agency})
 OPTIONAL MATCH (s:PublicService)-[:follows]->(d)
 OPTIONAL MATCH (s)-[:agency]->(sa:PublicOrganisation)

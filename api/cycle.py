@@ -1,0 +1,124 @@
+"""The cycle over HTTP (issue 4): step states, the agency's and the approving body's actions,
+decisions on single duties and services, the audit trail, versions and deadlines. Every route
+hands its principal to catalog.guard; none decides who may act."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from fastapi import APIRouter, Path, Query
+from pydantic import BaseModel, Field
+
+from api.auth import Caller, GuardDep
+from catalog.cycle.engine import TEHRAN, Issued
+from catalog.cycle.obligations import Deadline
+from catalog.cycle.states import STATE_LABELS
+from catalog.jalali import to_jalali_str
+from catalog.serialize import serialize
+
+STEP = Path(ge=1, le=9, description="step 1 … 9 of the cycle (R-2.1)")
+AGENCY = Path(description="the agency's code, e.g. SABT", examples=["SABT"])
+
+
+class StepAction(StrEnum):
+    start = "start"
+    submit = "submit"
+    approve = "approve"
+    reject = "reject"
+    reopen = "reopen"
+
+
+class ActionBody(BaseModel):
+    reason: str | None = Field(None, max_length=4000,
+                               description="why; required to reject or reopen (R-2.1)",
+                               examples=["مبنای قانونی وظیفه ۳ ذکر نشده است"])
+
+
+class DecisionBody(BaseModel):
+    record: str = Field(description="IRI of a duty (step 1) or service (step 2) of the agency",
+                        max_length=2000)
+    approve: bool
+    reason: str | None = Field(None, max_length=4000)
+
+
+def _issued(items: list[Issued]) -> list[dict[str, Any]]:
+    return [{"record": i.record, "id": i.identifier} for i in items]
+
+
+def _due(d: Deadline) -> dict[str, Any]:
+    return {"agency": d.agency, "step": d.step, "requirement": d.requirement,
+            "what": d.what_en, "what_fa": d.what_fa, "subject": d.subject, "iri": d.iri,
+            "due": d.state.due.isoformat(), "due_jalali": to_jalali_str(d.state.due),
+            "days_left": d.state.days_left, "overdue": d.state.overdue}
+
+
+def router() -> APIRouter:
+    r = APIRouter(tags=["cycle"])
+
+    @r.get("/agencies/{agency}/steps")
+    def steps(guard: GuardDep, who: Caller, agency: str = AGENCY) -> list[dict[str, Any]]:
+        """Each of the agency's 9 steps: state, approving body, clock start (Jalali)."""
+        out = []
+        for s in guard.steps(who, agency):
+            out.append({
+                "step": s.step, "state": s.state.value, "state_fa": STATE_LABELS[s.state][1],
+                "approving_body": s.config.approving_body_en,
+                "approving_body_fa": s.config.approving_body_fa, "body": s.config.body,
+                "clock_start": s.clock_start.isoformat() if s.clock_start else None,
+                "clock_start_jalali": to_jalali_str(s.clock_start) if s.clock_start else None})
+        return out
+
+    @r.post("/agencies/{agency}/steps/{step}/{action}")
+    def act(guard: GuardDep, who: Caller, action: StepAction, body: ActionBody | None = None,
+            agency: str = AGENCY, step: int = STEP) -> dict[str, Any]:
+        """The agency starts, submits or reopens its step; the step's approving body (or an
+        accredited consultant where the text allows, R-15) approves or rejects it. Approving
+        steps 1 and 2 issues the duty and service IDs (R-3.2, R-4.2)."""
+        reason = body.reason if body else None
+        if action is StepAction.approve:
+            issued = guard.approve(who, agency, step, reason)
+            return {"step": step, "state": "approved", "issued": _issued(issued)}
+        state = guard.move(who, agency, step, action.value, reason)
+        return {"step": step, "state": state.value}
+
+    @r.post("/agencies/{agency}/decisions")
+    def decide(guard: GuardDep, who: Caller, body: DecisionBody,
+               agency: str = AGENCY) -> dict[str, Any]:
+        """Approve (issuing its ID once) or reject one duty or service of a submitted step."""
+        issued = guard.decide_record(who, agency, body.record, body.approve, body.reason)
+        return {"record": body.record, "approved": body.approve,
+                "id": issued.identifier if issued else None}
+
+    @r.get("/trail")
+    def trail(guard: GuardDep, who: Caller, agency: str | None = None,
+              actor: str | None = None, before: int | None = Query(None, ge=1),
+              limit: int = Query(100, ge=1, le=1000)) -> list[dict[str, Any]]:
+        """The audit trail (R-16), newest first: every change event, an agency's, or an
+        actor's. Page with `before` = the smallest `seq` of the last page."""
+        return guard.trail(who, agency, actor, before, limit)
+
+    @r.get("/history")
+    def history(guard: GuardDep, who: Caller,
+                iri: str = Query(max_length=2000)) -> list[dict[str, Any]]:
+        """Every change event that acted on one step or record, oldest first (R-16)."""
+        return [e.__dict__ for e in guard.history(who, iri)]
+
+    @r.get("/versions")
+    def versions(guard: GuardDep, who: Caller, iri: str = Query(max_length=2000),
+                 format: str = Query("jsonld", pattern="^(jsonld|ttl|nt)$")
+                 ) -> list[dict[str, Any]]:
+        """A record's versions as its writes left them, oldest first."""
+        return [{"seq": seq, "at": at, "content": serialize(g, format)}
+                for seq, at, g in guard.versions(who, iri)]
+
+    @r.get("/deadlines")
+    def deadlines(guard: GuardDep, who: Caller, agency: str | None = None,
+                  overdue: bool = False) -> list[dict[str, Any]]:
+        """What is due and overdue, with Solar Hijri dates and days left or late."""
+        today = datetime.now(UTC).astimezone(TEHRAN).date()
+        found = [_due(d) for d in guard.deadlines(who, today, agency)]
+        return [d for d in found if d["overdue"]] if overdue else found
+
+    return r

@@ -1,0 +1,36 @@
+"""Standard application profiles over HTTP (issue 6, ADR 0006): the national or one agency's
+DCAT-AP 3 data catalog and CPSV-AP 3 public services, negotiated like every resource."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import Response
+
+from catalog.profiles import UnknownAgency, export_profile, serialize_profile
+from catalog.registry import Registry
+from catalog.serialize import MEDIA_TYPES
+
+
+def router(registry: Registry, negotiate: object) -> APIRouter:
+    r = APIRouter(tags=["linked data"])
+
+    @r.get("/profiles/{profile}")
+    def profile(request: Request, profile: Literal["dcat-ap", "cpsv-ap"],
+                agency: str | None = Query(None, max_length=100, examples=["SABT"]),
+                format: str | None = None) -> Response:
+        """`dcat-ap`: the data catalog (datasets, distributions, data services = information
+        systems); `cpsv-ap`: public services with their organisation, legal basis (duties) and
+        channels. National, or one agency's with `agency`."""
+        fmt = negotiate(request.headers.get("accept", ""), format)  # type: ignore[operator]
+        fmt = "jsonld" if fmt == "json" else fmt
+        try:
+            g = export_profile(registry, profile, agency)
+        except UnknownAgency as exc:
+            raise HTTPException(404, {"detail": str(exc),
+                                      "detail_fa": "چنین دستگاهی ثبت نشده است"}) from exc
+        return Response(serialize_profile(g, fmt),
+                        media_type=MEDIA_TYPES[fmt] + "; charset=utf-8")
+
+    return r

@@ -1,0 +1,215 @@
+"""Every action govcat offers, for an authenticated principal: the policy is asked first, here,
+and routes, loaders and commands call only this (issue 4: authorization in one place).
+
+Writes go on to the registry (validation, one atomic write, change event) and the cycle
+(transitions, issued IDs); reads of the trail, deadlines and queries are checked the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rdflib import Graph
+
+from catalog.access.accounts import Account, Accounts, IssuedToken
+from catalog.access.ownership import new_parents, owners
+from catalog.access.policy import Act, Policy
+from catalog.access.principals import Principal
+from catalog.changeset import ChangeSet
+from catalog.cycle import Cycle, Event, Issued, State, StepStatus, reports
+from catalog.cycle.deadlines import Period
+from catalog.cycle.obligations import Appointment, Deadline, Obligation, Obligations, Report
+from catalog.cycle.reports import MonitoringReport
+from catalog.problems import Problem
+from catalog.registry import Outcome, Registry
+from catalog.store.port import Row
+
+
+class Guard:
+    def __init__(self, registry: Registry, cycle: Cycle | None = None,
+                 accounts: Accounts | None = None) -> None:
+        self.registry = registry
+        self.cycle = cycle or Cycle(registry.store, registry.iris)
+        self.accounts = accounts or Accounts(registry.store)
+        self.policy: Policy = self.cycle.policy
+        self.obligations = Obligations(self.cycle)
+
+    # -- authentication -----------------------------------------------------------------------
+
+    def authenticate(self, token: str) -> Principal:
+        return self.accounts.authenticate(token)
+
+    # -- records ------------------------------------------------------------------------------
+
+    def authorize_changeset(self, p: Principal, cs: ChangeSet) -> None:
+        """R-20.1: every record of the change set is of an agency `p` may write for."""
+        codes, orphans = owners(cs, self.registry.iris, self.registry.store.describe)
+        self.policy.check_records(p, codes, orphans, new_parents(cs, self.registry.iris))
+
+    def check(self, p: Principal, cs: ChangeSet) -> list[Problem]:
+        self.authorize_changeset(p, cs)
+        return self.registry.check(cs)
+
+    def submit(self, p: Principal, cs: ChangeSet, action: str = "import") -> Outcome:
+        self.authorize_changeset(p, cs)
+        return self._after_write(p, self.registry.submit(cs, p, action))
+
+    def apply_checked(self, p: Principal, cs: ChangeSet, action: str = "import") -> Outcome:
+        """Store a change set `check` has just passed for the same principal."""
+        self.authorize_changeset(p, cs)
+        return self._after_write(p, self.registry.apply_checked(cs, p, action))
+
+    def _after_write(self, p: Principal, outcome: Outcome) -> Outcome:
+        """R-3.3: editing a duty that holds an issued ID is a change of the agency's duties;
+        its 10-day clock starts (ADR 0007)."""
+        agencies = {code for iri in outcome.edited_issued_duties
+                    if (code := self._owner_code(iri))}
+        for code in sorted(agencies):
+            self.obligations.duties_changed(code, p, reason="a duty holding an ID was edited")
+        return outcome
+
+    def _owner_code(self, iri: str) -> str | None:
+        prefix = self.registry.iris.base + "agency/"
+        return iri[len(prefix):].split("/", 1)[0] if iri.startswith(prefix) else None
+
+    # -- the cycle (its own checks go through the same policy) ------------------------------
+
+    def steps(self, p: Principal, agency: str) -> list[StepStatus]:
+        self.policy.check(p, Act.READ_TRAIL)
+        return self.cycle.steps(agency)
+
+    def move(self, p: Principal, agency: str, step: int, action: str,
+             reason: str | None = None) -> State:
+        """start, submit or reopen a step (the agency), or reject it (its approving body)."""
+        if action == "start":
+            return self.cycle.start(agency, step, p)
+        if action == "submit":
+            return self.cycle.submit(agency, step, p)
+        if action == "reopen":
+            return self.cycle.reopen(agency, step, p, reason or "")
+        if action == "reject":
+            return self.cycle.reject(agency, step, p, reason or "")
+        raise ValueError(f"unknown action {action!r}")
+
+    def approve(self, p: Principal, agency: str, step: int,
+                reason: str | None = None) -> list[Issued]:
+        return self.cycle.approve(agency, step, p, reason)
+
+    def decide_record(self, p: Principal, agency: str, record: str, approve: bool,
+                      reason: str | None = None) -> Issued | None:
+        if approve:
+            return self.cycle.approve_record(agency, record, p)
+        self.cycle.reject_record(agency, record, p, reason or "")
+        return None
+
+    # -- the trail and deadlines (R-16, R-18) -----------------------------------------------
+
+    def history(self, p: Principal, iri: str) -> list[Event]:
+        self.policy.check(p, Act.READ_TRAIL)
+        return self.cycle.history(iri)
+
+    def trail(self, p: Principal, agency: str | None = None, actor: str | None = None,
+              before: int | None = None, limit: int = 100) -> list[Row]:
+        self.policy.check(p, Act.READ_TRAIL)
+        return self.cycle.trail(agency, actor, before, limit)
+
+    def versions(self, p: Principal, iri: str) -> list[tuple[int, str, Graph]]:
+        self.policy.check(p, Act.READ_TRAIL)
+        return list(self.registry.versions(iri))
+
+    def deadlines(self, p: Principal, today: date,
+                  agency: str | None = None) -> list[Deadline]:
+        """The steps' deadlines and every clock an event started (R-3.1 … R-19)."""
+        self.policy.check(p, Act.READ_TRAIL)
+        return self.obligations.deadlines(today, agency)
+
+    # -- queries (issue 5) --------------------------------------------------------------------
+
+    def may_query(self, p: Principal, cypher_text: bool = False) -> None:
+        self.policy.check(p, Act.RUN_CYPHER if cypher_text else Act.RUN_NAMED_QUERY)
+
+    # -- accounts -----------------------------------------------------------------------------
+
+    def save_account(self, p: Principal, account: Principal) -> None:
+        self.policy.check(p, Act.MANAGE_ACCOUNTS)
+        self.accounts.save(account)
+
+    def disable_account(self, p: Principal, name: str) -> int:
+        self.policy.check(p, Act.MANAGE_ACCOUNTS)
+        return self.accounts.disable(name)
+
+    def list_accounts(self, p: Principal) -> list[Account]:
+        self.policy.check(p, Act.MANAGE_ACCOUNTS)
+        return self.accounts.accounts()
+
+    def issue_token(self, p: Principal, name: str, days: int = 90,
+                    label: str = "") -> IssuedToken:
+        self.policy.check(p, Act.MANAGE_ACCOUNTS)
+        return self.accounts.issue(name, days, label)
+
+    def revoke_token(self, p: Principal, token_id: str) -> str:
+        self.policy.check(p, Act.MANAGE_ACCOUNTS)
+        return self.accounts.revoke(token_id)
+
+    # -- obligations and reports (R-3.3, R-5.5, R-7, R-18, R-19; ADR 0007) --------------------
+    # Writes are authorized by Obligations._authorize (the same policy); reads are checked here.
+
+    def appoint_representative(self, p: Principal, agency: str, person: str) -> Appointment:
+        """R-19: the agency's steward appoints its representative; the 10-day clock stops."""
+        return self.obligations.appoint_representative(agency, person, p)
+
+    def record_emergency(self, p: Principal, agency: str, *, referred: date, subject: str,
+                         days: int | None = None, due: date | None = None,
+                         reference: str | None = None) -> Obligation:
+        """R-7: the Organization records an emergency request referred by Foad 128."""
+        return self.obligations.record_emergency(agency, p, referred=referred, subject=subject,
+                                                 days=days, due=due, reference=reference)
+
+    def resolve_emergency(self, p: Principal, agency: str, request: str,
+                          note: str | None = None) -> None:
+        """R-7: the agency handled the request (its IRI or Foad 128 reference)."""
+        self.obligations.resolve_emergency(agency, request, p, note)
+
+    def provincial_slice_registered(self, p: Principal, agency: str, unit: str) -> None:
+        """R-5.5: the provincial slice of `unit` is registered and sent."""
+        self.obligations.provincial_slice_registered(agency, unit, p)
+
+    def duties_changed(self, p: Principal, agency: str, on: date | None = None,
+                       reason: str | None = None) -> Obligation | None:
+        """R-3.3: the agency's duties changed; None when an update is already due."""
+        return self.obligations.duties_changed(agency, p, on, reason)
+
+    def file_performance_report(self, p: Principal, agency: str, *, period: str,
+                                progress: str, challenges: str = "", risks: str = "",
+                                mitigations: str = "") -> Report:
+        """R-19: the agency's current representative files its report for a period."""
+        return self.obligations.file_performance_report(
+            agency, p, period=period, progress=progress, challenges=challenges, risks=risks,
+            mitigations=mitigations)
+
+    def list_performance_reports(self, p: Principal, agency: str | None = None) -> list[Report]:
+        self.policy.check(p, Act.READ_TRAIL)
+        return self.obligations.performance_reports(agency)
+
+    def list_appointments(self, p: Principal, agency: str | None = None) -> list[Appointment]:
+        """Every representative appointed (R-19), the current ones without an end."""
+        self.policy.check(p, Act.READ_TRAIL)
+        return self.obligations.appointments(agency)
+
+    def list_obligations(self, p: Principal, agency: str | None = None,
+                         only_open: bool = False) -> list[Obligation]:
+        """The clocks started by events (R-3.3, R-5.5, R-7, R-18, R-19), open and met."""
+        self.policy.check(p, Act.READ_TRAIL)
+        return self.obligations.obligations(agency, only_open)
+
+    def monitoring_report(self, p: Principal, period: Period, agency: str | None = None,
+                          today: date | None = None) -> MonitoringReport:
+        """R-18: the deviation report of `period`, as of its end or of today."""
+        self.policy.check(p, Act.MONITOR)
+        return reports.monitoring_report(self.cycle, period, p, agency, today)
+
+    def record_monitoring(self, p: Principal, period: Period,
+                          agencies: list[str]) -> list[str]:
+        """R-18: the report of `period` is issued for `agencies`; their clocks restart.
+        Returns the agencies recorded now (not those recorded before)."""
+        return self.obligations.record_monitoring(period.label, p, agencies)

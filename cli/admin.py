@@ -1,0 +1,80 @@
+"""`govcat admin …`: accounts and API tokens, run by the operator on the server (ADR 0008)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from catalog.access.accounts import AccountError
+from catalog.access.principals import OPERATOR, Principal, Role
+from cli.who import guard
+
+admin_app = typer.Typer(help="Accounts and API tokens (operator only).", no_args_is_help=True)
+
+
+@admin_app.command("account")
+def account(
+    name: Annotated[str, typer.Argument(help="the account's name, e.g. steward-sabt")],
+    role: Annotated[Role, typer.Option("--role")],
+    agency: Annotated[str | None, typer.Option("--agency", help="steward, representative")
+                      ] = None,
+    body: Annotated[list[str] | None, typer.Option(
+        "--body", help="reviewer: an approving body's key (config/cycle.toml); repeatable")
+    ] = None,
+    province: Annotated[str | None, typer.Option("--province", help="provincial verifier")
+                        ] = None,
+    scope: Annotated[list[str] | None, typer.Option("--scope", help="system client")] = None,
+) -> None:
+    """Create or update an account."""
+    p = Principal(name, role, agency, frozenset(body or ()), province, frozenset(scope or ()))
+    try:
+        guard().save_account(OPERATOR, p)
+    except AccountError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    typer.echo(f"account {name}: {role.value}")
+
+
+@admin_app.command("accounts")
+def accounts() -> None:
+    """Every account with its role, scope and live tokens."""
+    for a in guard().list_accounts(OPERATOR):
+        p = a.principal
+        scope = p.agency or ",".join(sorted(p.bodies)) or p.province or ",".join(sorted(p.scopes))
+        state = "disabled" if a.disabled else f"{a.live_tokens} live token(s)"
+        typer.echo(f"{p.name:<24} {p.role.value:<20} {scope or '-':<30} {state}")
+
+
+@admin_app.command("token")
+def token(
+    name: Annotated[str, typer.Argument(help="the account")],
+    days: Annotated[int, typer.Option("--days", min=1, max=366)] = 90,
+    label: Annotated[str, typer.Option("--label", help="where it is used")] = "",
+) -> None:
+    """Issue an API token; it is printed once and only its hash is kept."""
+    try:
+        issued = guard().issue_token(OPERATOR, name, days, label)
+    except AccountError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    typer.echo(issued.token)
+    typer.echo(f"id {issued.id}, expires {issued.expires:%Y-%m-%d %H:%M} UTC", err=True)
+
+
+@admin_app.command("revoke")
+def revoke(token_id: Annotated[str, typer.Argument(help="the token's id")]) -> None:
+    """Revoke a token."""
+    try:
+        name = guard().revoke_token(OPERATOR, token_id)
+    except AccountError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    typer.echo(f"revoked token {token_id} of {name}")
+
+
+@admin_app.command("disable")
+def disable(name: Annotated[str, typer.Argument(help="the account")]) -> None:
+    """Disable an account and revoke all its tokens."""
+    try:
+        n = guard().disable_account(OPERATOR, name)
+    except AccountError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    typer.echo(f"disabled {name}; {n} token(s) revoked")

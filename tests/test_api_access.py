@@ -1,0 +1,256 @@
+"""Real accounts over HTTP (issue 4): tokens, roles and scopes; two agencies walk steps 1 and 2
+(submit, reject with reason, resubmit, approve, IDs issued once); and a steward of one agency
+is refused every write route on another agency's records, route by route, from the app's own
+route table, so a new route cannot slip by (R-2.1, R-3.2, R-4.2, R-20.1)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+from httpx import Response
+
+from api.app import create_app
+from catalog.access.accounts import Accounts
+from catalog.access.principals import Principal, Role
+from catalog.cycle.config import default_config
+from catalog.registry import Registry
+from loaders.submission import read_submission
+from tests.workbooks import two_agencies, write_workbook
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BODIES = frozenset(s.body for s in default_config().steps.values())
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@dataclass
+class World:
+    client: TestClient
+    registry: Registry
+    tokens: dict[str, str]
+    workbook: Path
+
+    def as_(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens[who]}"}
+
+
+ACCOUNTS = [
+    Principal("admin", Role.ADMIN),
+    Principal("steward-reg", Role.STEWARD, agency="REG"),
+    Principal("steward-taxo", Role.STEWARD, agency="TAXO"),
+    Principal("reviewer-structures", Role.REVIEWER, bodies=frozenset({"macro-structures"})),
+    Principal("reviewer-smart", Role.REVIEWER, bodies=frozenset({"smart-government"})),
+    Principal("auditor", Role.AUDITOR),
+]
+
+
+@pytest.fixture
+def world(registry: Registry, tmp_path: Path) -> World:
+    workbook = write_workbook(tmp_path / "two.xlsx", two_agencies())
+    sub = read_submission(workbook, registry)
+    assert sub.problems == []
+    registry.apply_checked(sub.changeset)
+    accounts = Accounts(registry.store)
+    tokens = {}
+    for p in ACCOUNTS:
+        accounts.save(p)
+        tokens[p.name] = accounts.issue(p.name).token
+    return World(TestClient(create_app(registry)), registry, tokens, workbook)
+
+
+def _ok(r: Response, status: int = 200) -> Any:
+    assert r.status_code == status, r.text
+    return r.json()
+
+
+def _duty(w: World, agency: str) -> str:
+    return str(w.registry.iris.owned("duty", agency, "D1"))
+
+
+def _walk_steps_1_and_2(w: World, agency: str) -> dict[str, str]:
+    steward = w.as_(f"steward-{agency.lower()}")
+    base = f"/agencies/{agency}/steps"
+    _ok(w.client.post(f"{base}/1/start", headers=steward))
+    _ok(w.client.post(f"{base}/1/submit", headers=steward))
+    rejected = _ok(w.client.post(f"{base}/1/reject", headers=w.as_("reviewer-structures"),
+                                 json={"reason": "مبنای قانونی کامل نیست"}))
+    assert rejected["state"] == "rejected"
+    _ok(w.client.post(f"{base}/1/submit", headers=steward))
+    duties = _ok(w.client.post(f"{base}/1/approve", headers=w.as_("reviewer-structures")))
+    _ok(w.client.post(f"{base}/2/start", headers=steward))
+    _ok(w.client.post(f"{base}/2/submit", headers=steward))
+    services = _ok(w.client.post(f"{base}/2/approve", headers=w.as_("reviewer-smart")))
+    return {i["record"]: i["id"] for i in duties["issued"] + services["issued"]}
+
+
+def test_two_agencies_walk_steps_1_and_2_with_real_accounts(world: World) -> None:
+    issued = _walk_steps_1_and_2(world, "REG") | _walk_steps_1_and_2(world, "TAXO")
+    assert sorted(issued.values()) == ["D-REG-0001", "D-TAXO-0001", "S-REG-00001",
+                                       "S-TAXO-00001"]
+    states = _ok(world.client.get("/agencies/REG/steps", headers=world.as_("auditor")))
+    assert [s["state"] for s in states[:3]] == ["approved", "approved", "not_started"]
+    history = _ok(world.client.get("/history", headers=world.as_("auditor"),
+                                   params={"iri": str(world.registry.iris.owned("cycle", "REG",
+                                                                                "1"))}))
+    assert [(e["action"], e["actor"], e["role"]) for e in history] == [
+        ("start", "steward-reg", "steward"), ("submit", "steward-reg", "steward"),
+        ("reject", "reviewer-structures", "reviewer"), ("submit", "steward-reg", "steward"),
+        ("approve", "reviewer-structures", "reviewer")]
+    assert history[2]["reason"] == "مبنای قانونی کامل نیست"
+    # Approving again issues nothing: the step is approved, the IDs stand.
+    again = world.client.post("/agencies/REG/steps/1/approve",
+                              headers=world.as_("reviewer-structures"))
+    assert again.status_code == 409 and again.json()["reasons"][0]["requirement"] == "R-2.1"
+    trail = _ok(world.client.get("/trail", headers=world.as_("auditor"),
+                                 params={"actor": "reviewer-smart"}))
+    # per agency: the service's approval (its ID issued) and the step's
+    assert [(e["action"], e["issued"]) for e in trail] == [
+        ("approve", None), ("approve", "S-TAXO-00001"), ("approve", None),
+        ("approve", "S-REG-00001")]
+    assert [e["seq"] for e in trail] == sorted((e["seq"] for e in trail), reverse=True)
+
+
+def test_a_reviewer_decides_only_the_steps_of_their_body(world: World) -> None:
+    steward = world.as_("steward-reg")
+    world.client.post("/agencies/REG/steps/1/start", headers=steward)
+    world.client.post("/agencies/REG/steps/1/submit", headers=steward)
+    r = world.client.post("/agencies/REG/steps/1/approve", headers=world.as_("reviewer-smart"))
+    assert r.status_code == 403 and r.json()["requirement"] == "R-2.2"
+    r = world.client.post("/agencies/REG/steps/1/approve", headers=steward)
+    assert r.status_code == 403  # an agency never approves itself
+    steps = _ok(world.client.get("/agencies/REG/steps", headers=world.as_("auditor")))
+    assert steps[0]["state"] == "submitted"
+
+
+def test_tokens_are_required_and_expire_and_can_be_revoked(world: World) -> None:
+    assert world.client.get("/agencies/REG/steps").status_code == 401
+    bad = {"Authorization": "Bearer gct_0000000000000000_" + "x" * 43}
+    assert world.client.get("/agencies/REG/steps", headers=bad).status_code == 401
+    made = _ok(world.client.post("/accounts/auditor/tokens", headers=world.as_("admin"),
+                                 json={"days": 1, "label": "laptop"}), 201)
+    mine = {"Authorization": f"Bearer {made['token']}"}
+    assert world.client.get("/agencies/REG/steps", headers=mine).status_code == 200
+    _ok(world.client.delete(f"/accounts/auditor/tokens/{made['id']}", headers=world.as_("admin")))
+    assert world.client.get("/agencies/REG/steps", headers=mine).status_code == 401
+    later = Accounts(world.registry.store, now=lambda: datetime.now(UTC) + timedelta(days=91))
+    with pytest.raises(Exception, match="valid API token"):
+        later.authenticate(world.tokens["auditor"])  # issued for 90 days
+    # Only the hash is kept: the stored token does not contain the secret.
+    [stored] = [t for t in Accounts(world.registry.store).tokens("auditor")
+                if t["id"] == made["id"]]
+    assert made["token"].split("_")[2] not in str(stored)
+
+
+def test_only_administrators_manage_accounts(world: World) -> None:
+    body = {"role": "steward", "agency": "TAXO"}
+    r = world.client.put("/accounts/new-steward", headers=world.as_("steward-reg"), json=body)
+    assert r.status_code == 403
+    _ok(world.client.put("/accounts/new-steward", headers=world.as_("admin"), json=body))
+    bad = world.client.put("/accounts/no-agency", headers=world.as_("admin"),
+                           json={"role": "steward"})
+    assert bad.status_code == 400
+
+
+def test_a_steward_imports_its_own_agency_and_not_another(world: World, tmp_path: Path) -> None:
+    sheets = two_agencies()
+    sheets["duties"] = [sheets["duties"][0],
+                        ["REG", "D2", "صدور گواهی", "قانون ثبت احوال، ماده ۲", "draft", ""]]
+    own = write_workbook(tmp_path / "own.xlsx", {"duties": sheets["duties"]}).read_bytes()
+    r = world.client.post("/imports", content=own, headers={
+        **world.as_("steward-reg"), "content-type": XLSX})
+    assert _ok(r, 201)["by_kind"] == {"Duty": 1, "LegalResource": 1}
+    before = world.registry.export()
+    r = world.client.post("/imports", content=world.workbook.read_bytes(), headers={
+        **world.as_("steward-reg"), "content-type": XLSX})
+    assert r.status_code == 403 and "TAXO" in r.json()["detail"]
+    assert world.registry.export().isomorphic(before)
+
+
+# -- every write route, generated from the route table ------------------------------------------
+
+Call = Callable[[World], Response]
+
+
+def _post(path: str, **kw: Any) -> Call:
+    return lambda w: w.client.post(path, headers=w.as_("steward-reg"), **kw)
+
+
+# Each write route of the app, called by REG's steward on TAXO's records (or, for routes that
+# are no agency's, on something only administrators or auditors may do).
+CROSS_AGENCY: dict[tuple[str, str], Call] = {
+    ("POST", "/agencies/{agency}/steps/{step}/{action}"):
+        _post("/agencies/TAXO/steps/1/start"),
+    ("POST", "/agencies/{agency}/decisions"):
+        lambda w: w.client.post("/agencies/TAXO/decisions", headers=w.as_("steward-reg"),
+                                json={"record": _duty(w, "TAXO"), "approve": True}),
+    ("POST", "/imports"):
+        lambda w: w.client.post("/imports", content=w.workbook.read_bytes(),
+                                headers={**w.as_("steward-reg"), "content-type": XLSX}),
+    ("PUT", "/accounts/{name}"):
+        lambda w: w.client.put("/accounts/steward-reg", headers=w.as_("steward-reg"),
+                               json={"role": "steward", "agency": "TAXO"}),
+    ("DELETE", "/accounts/{name}"):
+        lambda w: w.client.delete("/accounts/steward-taxo", headers=w.as_("steward-reg")),
+    ("POST", "/accounts/{name}/tokens"):
+        _post("/accounts/steward-taxo/tokens"),
+    ("DELETE", "/accounts/{name}/tokens/{token_id}"):
+        lambda w: w.client.delete("/accounts/steward-taxo/tokens/x",
+                                  headers=w.as_("steward-reg")),
+    # clocks, the representative and reports (api/obligations.py, ADR 0007)
+    ("POST", "/agencies/{agency}/representative"):
+        _post("/agencies/TAXO/representative", json={"person": "steward-reg"}),
+    ("POST", "/agencies/{agency}/emergencies"):
+        _post("/agencies/TAXO/emergencies",
+              json={"referred": "1404/03/01", "subject": "صف", "days": 5, "reference": "F1"}),
+    ("POST", "/agencies/{agency}/emergencies/{ref:path}/resolved"):
+        _post("/agencies/TAXO/emergencies/F1/resolved", json={"note": "done"}),
+    ("POST", "/agencies/{agency}/duties-changed"):
+        _post("/agencies/TAXO/duties-changed", json={"on": "1404/03/01"}),
+    ("POST", "/agencies/{agency}/provincial-slices/{unit}"):
+        _post("/agencies/TAXO/provincial-slices/TAXO_ISF"),
+    ("POST", "/agencies/{agency}/performance-reports"):
+        _post("/agencies/TAXO/performance-reports",
+              json={"period": "1404-H1", "progress": "گام ۱"}),
+    ("POST", "/reports/monitoring"):
+        _post("/reports/monitoring", json={"period": "1404-H1"}),
+}
+
+# Write-method routes that only read (a query with its parameters in a body): not agency
+# writes; each must still refuse a steward where it lets one run Cypher of their own.
+READ_ONLY_POSTS: dict[tuple[str, str], tuple[Call, int]] = {
+    ("POST", "/queries/adhoc"): (_post("/queries/adhoc", json={
+        "cypher": "MATCH (n:Resource) RETURN count(n) AS n"}), 403),
+    ("POST", "/queries/saved"): (_post("/queries/saved", json={
+        "name": "x", "cypher": "MATCH (n:Resource) RETURN n.iri AS iri",
+        "description": "x"}), 403),
+    ("DELETE", "/queries/saved/{name}"):
+        (lambda w: w.client.delete("/queries/saved/x", headers=w.as_("steward-reg")), 403),
+    # A steward may run a named or saved query (reading only); a saved one must exist.
+    ("POST", "/queries/saved/{name}/run"): (_post("/queries/saved/x/run", json={}), 404),
+    ("POST", "/queries/{name}"): (_post("/queries/services-without-duty", json={}), 200),
+}
+
+
+def _write_routes(w: World) -> set[tuple[str, str]]:
+    return {(m, r.path) for r in w.client.app.routes if isinstance(r, APIRoute)  # type: ignore[attr-defined]
+            for m in r.methods if m in WRITE_METHODS}
+
+
+def test_every_write_route_refuses_another_agencys_steward(world: World) -> None:
+    routes = _write_routes(world)
+    unlisted = routes - set(CROSS_AGENCY) - set(READ_ONLY_POSTS)
+    assert unlisted == set(), "add each new write route to CROSS_AGENCY or READ_ONLY_POSTS"
+    before = world.registry.export(trail=True)
+    for route in sorted(routes & set(CROSS_AGENCY)):
+        r = CROSS_AGENCY[route](world)
+        assert r.status_code == 403, (route, r.status_code, r.text)
+    for route in sorted(routes & set(READ_ONLY_POSTS)):
+        call, status = READ_ONLY_POSTS[route]
+        assert call(world).status_code == status, route
+    assert world.registry.export(trail=True).isomorphic(before)
