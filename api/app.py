@@ -8,7 +8,24 @@ from typing import Any
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from api import accounts, cycle, errors, feed, obligations, profiles, queries, records
+from api import (
+    accounts,
+    cycle,
+    errors,
+    feed,
+    limits,
+    obligations,
+    profiles,
+    queries,
+    records,
+    resources,
+    sparql,
+)
+from api.auth import Reader
+from catalog.access.principals import Principal
+from catalog.access.visibility import only_visible
+from catalog.config import Settings
+from catalog.graphmap import nodes_to_graph
 from catalog.guard import Guard
 from catalog.registry import Registry
 from catalog.serialize import MEDIA_TYPES, context, serialize
@@ -37,12 +54,13 @@ def negotiate(accept: str, fmt: str | None) -> str:
     return best
 
 
-def create_app(registry: Registry) -> FastAPI:
+def create_app(registry: Registry, settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="govcat", version="0.1.0",
                   description="Metadata graph of the service intelligentization cycle")
 
     app.state.guard = Guard(registry)
     errors.install(app)
+    limits.install(app, settings or Settings())
 
     @app.get("/health")
     def health() -> dict[str, Any]:
@@ -54,14 +72,18 @@ def create_app(registry: Registry) -> FastAPI:
         return JSONResponse({"@context": context()}, media_type="application/ld+json")
 
     @app.get("/id/{path:path}")
-    def dereference(request: Request, path: str, format: str | None = None) -> Response:
+    def dereference(request: Request, path: str, who: Reader,
+                    format: str | None = None) -> Response:
         raw = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
         iri = registry.iris.base + raw.split("/id/", 1)[1]
-        return _resource(registry, iri, negotiate(request.headers.get("accept", ""), format))
+        return _resource(registry, iri, negotiate(request.headers.get("accept", ""), format),
+                         who, request.headers.get("if-none-match"))
 
     @app.get("/resource")
-    def by_iri(request: Request, iri: str = Query(...), format: str | None = None) -> Response:
-        return _resource(registry, iri, negotiate(request.headers.get("accept", ""), format))
+    def by_iri(request: Request, who: Reader, iri: str = Query(...),
+               format: str | None = None) -> Response:
+        return _resource(registry, iri, negotiate(request.headers.get("accept", ""), format),
+                         who, request.headers.get("if-none-match"))
 
     app.include_router(queries.router(registry))  # graph queries for auditors (issue 5)
     app.include_router(cycle.router())  # the cycle, the trail, deadlines (issue 4)
@@ -70,18 +92,26 @@ def create_app(registry: Registry) -> FastAPI:
     app.include_router(accounts.router())
     app.include_router(profiles.router(registry, negotiate))  # DCAT-AP, CPSV-AP (issue 6)
     app.include_router(feed.router(negotiate))  # snapshot and change feed (issue 6)
+    app.include_router(sparql.router(registry))  # read-only SPARQL 1.1 (issue 6)
+    app.include_router(resources.router())  # lists, versioned writes, deletes (ADR 0009)
     return app
 
 
-def _resource(registry: Registry, iri: str, fmt: str) -> Response:
-    nodes = registry.store.describe([iri])
+def _resource(registry: Registry, iri: str, fmt: str, who: Principal | None,
+              if_none_match: str | None = None) -> Response:
+    """A record as the reader may see it: one outside its view is not found (not forbidden,
+    which would say that it exists; catalog.access.visibility). Its ETag is its version
+    (ADR 0009): If-None-Match with it answers 304."""
+    nodes = only_visible(who, registry.store.describe([iri]))
     if not nodes:
         return JSONResponse({"detail": f"no resource {iri}", "detail_fa": "چنین منبعی نیست"},
                             status_code=404)
+    node = nodes[0]
+    headers = {"ETag": resources.etag(node), "Vary": "Accept, Authorization"}
+    if resources.not_modified(if_none_match, node):
+        return Response(status_code=304, headers=headers)
     if fmt == "json":
-        node = nodes[0]
-        return JSONResponse({"iri": node.iri, "type": node.label, "properties": node.props,
-                             "links": {k: list(v) for k, v in node.rels.items()}})
-    graph = registry.describe(iri)
-    assert graph is not None
-    return Response(serialize(graph, fmt), media_type=MEDIA_TYPES[fmt] + "; charset=utf-8")
+        return JSONResponse(resources.plain(node), headers=headers)
+    graph = nodes_to_graph([node])  # the version its ETag names
+    return Response(serialize(graph, fmt), media_type=MEDIA_TYPES[fmt] + "; charset=utf-8",
+                    headers=headers)

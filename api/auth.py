@@ -28,5 +28,16 @@ def principal(request: Request,
     return guard_of(request).authenticate(credentials.credentials)
 
 
+def maybe_principal(request: Request,
+                    credentials: Annotated[HTTPAuthorizationCredentials | None,
+                                           Depends(_bearer)]) -> Principal | None:
+    """The caller if it sent a token (which must then be valid), else None: the public view
+    of catalog.access.visibility."""
+    if credentials is None:
+        return None
+    return principal(request, credentials)
+
+
 Caller = Annotated[Principal, Depends(principal)]
+Reader = Annotated[Principal | None, Depends(maybe_principal)]
 GuardDep = Annotated[Guard, Depends(guard_of)]

@@ -13,6 +13,7 @@ from rdflib import Graph
 from api.auth import Caller, GuardDep
 from catalog import feed
 from catalog.access.policy import Act
+from catalog.access.visibility import visible
 from catalog.graphmap import nodes_to_graph
 from catalog.ontology import bind_prefixes
 from catalog.serialize import MEDIA_TYPES, serialize
@@ -30,7 +31,7 @@ def router(negotiate: Any) -> APIRouter:
         Each names the records it wrote or acted on: fetch them by IRI (or from the record's
         versions) to apply it. JSON by default; Turtle/JSON-LD give the PROV activities."""
         guard.policy.check(who, Act.READ_FEED)
-        found = feed.changes(guard.registry, after, limit)
+        found = feed.changes(guard.registry, after, limit, reader=who)
         nxt = found[-1].seq if found else after
         fmt = _rdf_or_json(request, format, negotiate)
         if fmt == "json":
@@ -52,7 +53,7 @@ def router(negotiate: Any) -> APIRouter:
         cursor = feed.last_change(guard.registry)
         fmt = negotiate(request.headers.get("accept", ""), format)
         fmt = "ttl" if fmt == "json" else fmt
-        g = guard.registry.export()
+        g = guard.registry.export(only=lambda n: visible(who, n))
         return Response(serialize(g, fmt), media_type=MEDIA_TYPES[fmt] + "; charset=utf-8",
                         headers={"X-Govcat-Cursor": str(cursor)})
 

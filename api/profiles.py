@@ -8,7 +8,9 @@ from typing import Literal
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from catalog.profiles import UnknownAgency, export_profile, serialize_profile
+from api.auth import Reader
+from catalog.access.visibility import visible
+from catalog.profiles import UnknownAgency, serialize_profile, to_profile
 from catalog.registry import Registry
 from catalog.serialize import MEDIA_TYPES
 
@@ -17,7 +19,7 @@ def router(registry: Registry, negotiate: object) -> APIRouter:
     r = APIRouter(tags=["linked data"])
 
     @r.get("/profiles/{profile}")
-    def profile(request: Request, profile: Literal["dcat-ap", "cpsv-ap"],
+    def profile(request: Request, profile: Literal["dcat-ap", "cpsv-ap"], who: Reader,
                 agency: str | None = Query(None, max_length=100, examples=["SABT"]),
                 format: str | None = None) -> Response:
         """`dcat-ap`: the data catalog (datasets, distributions, data services = information
@@ -26,7 +28,8 @@ def router(registry: Registry, negotiate: object) -> APIRouter:
         fmt = negotiate(request.headers.get("accept", ""), format)  # type: ignore[operator]
         fmt = "jsonld" if fmt == "json" else fmt
         try:
-            g = export_profile(registry, profile, agency)
+            g = to_profile(registry.export(agency, only=lambda n: visible(who, n)), profile,
+                           registry.iris, agency)
         except UnknownAgency as exc:
             raise HTTPException(404, {"detail": str(exc),
                                       "detail_fa": "چنین دستگاهی ثبت نشده است"}) from exc

@@ -32,6 +32,13 @@ class Settings:
     neo4j_user: str = field(default_factory=lambda: _env("NEO4J_USER", "neo4j"))
     neo4j_password: str = field(default_factory=lambda: _env("NEO4J_PASSWORD"))
     neo4j_database: str = field(default_factory=lambda: _env("NEO4J_DATABASE", "neo4j"))
+    # The HTTP API's limits (api/limits.py): requests per minute per client (a token, or an
+    # address without one), the largest request body, and the origins browsers may call from.
+    rate_per_minute: int = field(default_factory=lambda: int(_env("RATE_PER_MINUTE", "600")))
+    max_body_bytes: int = field(
+        default_factory=lambda: int(_env("MAX_BODY_BYTES", str(50 * 1024 * 1024))))
+    cors_origins: tuple[str, ...] = field(default_factory=lambda: tuple(
+        o.strip() for o in _env("CORS_ORIGINS").split(",") if o.strip()))
 
     def __post_init__(self) -> None:
         if not self.base_iri.endswith(("/", "#")):

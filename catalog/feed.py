@@ -5,7 +5,10 @@ client that polls with its last cursor never misses or double-counts a change.""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from catalog.access.principals import OPERATOR, Principal
+from catalog.access.visibility import kind_visible
 from catalog.registry import TRAIL_LABELS, Registry
 from catalog.store import cypher
 
@@ -16,20 +19,36 @@ class Change:
     event: str  # the change event's IRI (PROV activity, dereferenceable)
     action: str  # import, edit, start, submit, approve, reject, reopen, …
     at: str
-    records: tuple[str, ...]  # IRIs of the records it wrote or acted on
+    records: tuple[str, ...]  # IRIs of the records it wrote, acted on or deleted
+    deleted: tuple[str, ...] = ()  # IRIs of the records it deleted (also in `records`)
 
 
-def changes(registry: Registry, after: int = 0, limit: int = 500) -> list[Change]:
+def changes(registry: Registry, after: int = 0, limit: int = 500,
+            reader: Principal | None = OPERATOR) -> list[Change]:
+    """Changes after `after`. With a `reader`, only records of kinds it may see are named;
+    a record of such a kind that it may no longer see (e.g. no longer approved) is still
+    named, so the reader re-reads it, gets 404, and drops it."""
     rows = registry.store.read(cypher.CHANGES, {"after": after, "limit": limit})
-    return [Change(int(r["seq"]), r["iri"], r["action"], r["at"], _catalog_records(r["records"]))
-            for r in rows]
+    found = []
+    for r in rows:
+        # A deleted record is gone from the graph: its event keeps its IRI and kind (ADR 0009);
+        # a client re-reads it, gets 404, and drops it.
+        gone = [[iri, [label]] for iri, label in zip(r.get("deleted") or [],
+                                                     r.get("deleted_labels") or [],
+                                                     strict=False)]
+        deleted = _catalog_records(gone, reader)
+        found.append(Change(int(r["seq"]), r["iri"], r["action"], r["at"],
+                            tuple(sorted({*_catalog_records(r["records"], reader), *deleted})),
+                            deleted))
+    return found
 
 
-def _catalog_records(pairs: list[list[object]]) -> tuple[str, ...]:
+def _catalog_records(pairs: list[list[Any]], reader: Principal | None) -> tuple[str, ...]:
     """The catalog records a change touched; the cycle's own nodes (steps, clocks) are read
     from the cycle's routes, as in a snapshot (Registry.export)."""
     return tuple(sorted(str(iri) for iri, labels in pairs
-                        if iri and not set(labels) & TRAIL_LABELS))  # type: ignore[call-overload]
+                        if iri and not set(labels) & TRAIL_LABELS
+                        and kind_visible(reader, labels)))
 
 
 def last_change(registry: Registry) -> int:

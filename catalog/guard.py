@@ -9,19 +9,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
 
+from catalog import resources
 from catalog.access.accounts import Account, Accounts, IssuedToken
 from catalog.access.ownership import new_parents, owners
 from catalog.access.policy import Act, Policy
-from catalog.access.principals import Principal
-from catalog.changeset import ChangeSet
+from catalog.access.principals import Forbidden, Principal
+from catalog.changeset import ChangeSet, Origin
 from catalog.cycle import Cycle, Event, Issued, State, StepStatus, reports
 from catalog.cycle.deadlines import Period
 from catalog.cycle.obligations import Appointment, Deadline, Obligation, Obligations, Report
 from catalog.cycle.reports import MonitoringReport
+from catalog.graphmap import nodes_to_graph
 from catalog.problems import Problem
-from catalog.registry import Outcome, Registry
+from catalog.registry import TRAIL_LABELS, Outcome, Registry
 from catalog.store.port import Row
 
 
@@ -213,3 +215,38 @@ class Guard:
         """R-18: the report of `period` is issued for `agencies`; their clocks restart.
         Returns the agencies recorded now (not those recorded before)."""
         return self.obligations.record_monitoring(period.label, p, agencies)
+
+    # -- resources over HTTP: lists, versioned edits and deletes (issue 6, ADR 0009) ----------
+
+    def list_resources(self, p: Principal | None,
+                       query: resources.ResourceQuery) -> resources.Page:
+        """One page of records of one kind; `p` None: the public view. Reading the catalog is
+        the act of reading the feed and snapshots; what `p` sees, catalog.access.visibility."""
+        if p is not None:
+            self.policy.check(p, Act.READ_FEED)
+        return resources.list_page(self.registry, query, p)
+
+    def put_record(self, p: Principal, cs: ChangeSet, iri: str,
+                   pre: resources.Precondition) -> resources.Written:
+        """Create or replace one record (R-20.1: of `p`'s agency tree), SHACL-checked, as one
+        "edit" change event; 412 (StaleVersion) when `pre` fails, even under concurrency."""
+        self.authorize_changeset(p, cs)
+        written = resources.put(self.registry, p, cs, iri, pre)
+        if written.outcome is not None:
+            self._after_write(p, written.outcome)
+        return written
+
+    def delete_record(self, p: Principal, iri: str,
+                      pre: resources.Precondition) -> resources.Written | None:
+        """Delete one record of `p`'s agency tree, where the cycle allows (catalog.resources
+        .delete); None when there is no such record."""
+        node = resources.current(self.registry, iri)
+        if node is None:
+            return None
+        if not resources.deletable(node):
+            raise Forbidden(f"{node.label} records are not deleted through the catalog's API",
+                            "این نوع رکورد از راه رابط برنامه حذف نمی‌شود",
+                            "R-16" if node.label in TRAIL_LABELS else "R-20.1")
+        graph = nodes_to_graph([node])
+        self.authorize_changeset(p, ChangeSet(graph, {URIRef(iri): Origin("DELETE /resource")}))
+        return resources.delete(self.registry, p, node, pre)

@@ -8,8 +8,10 @@ whole submission is valid.
 from __future__ import annotations
 
 import json
+import random
+import time
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -27,9 +29,18 @@ from catalog.problems import Problem, Rejected
 from catalog.records_rdf import to_changeset
 from catalog.store import cypher
 from catalog.store.obligations_cypher import OBLIGATION_LABELS
-from catalog.store.port import GraphStore, StoreChange
+from catalog.store.port import (
+    GraphStore,
+    StaleVersion,
+    StoreChange,
+    check_expected,
+    record_version,
+)
 from catalog.validation import validate
 from catalog.vocab import GC
+
+# Attempts of a write whose records changed under it (Registry.apply_checked).
+RETRIES = 10
 
 # Store label → property of the ID the cycle issues on approval (catalog.cycle).
 ISSUED_PROPS = {label: prop for label, prop in cypher.ISSUED_KINDS}
@@ -78,19 +89,43 @@ class Registry:
         return self.apply_checked(cs, actor, action)
 
     def apply_checked(self, cs: ChangeSet, actor: Principal = OPERATOR,
-                      action: str = "import") -> Outcome:
+                      action: str = "import",
+                      expect: Mapping[str, str | None] | None = None) -> Outcome:
         """Store a change set that `check` has just passed, in one atomic write, with its
         change event and the new versions of the records it changed (R-16). Records equal to
-        their stored version are left alone: loading a file twice changes nothing."""
+        their stored version are left alone: loading a file twice changes nothing.
+
+        `expect`: the versions some of its records must have (catalog.store.port.StoreChange;
+        If-Match, ADR 0009), checked on what is read here and again inside the write."""
+        for attempt in range(RETRIES):
+            try:
+                return self._apply_once(cs, actor, action, expect)
+            except StaleVersion as exc:
+                # Ours, not the caller's: a duty or service without an ID changed between our
+                # read and our write (an ID may have been issued). Read again (R-3.2, R-4.2).
+                if (expect and exc.iri in expect) or attempt == RETRIES - 1:
+                    raise
+                time.sleep(random.uniform(0.005, 0.05) * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    def _apply_once(self, cs: ChangeSet, actor: Principal, action: str,
+                    expect: Mapping[str, str | None] | None) -> Outcome:
         nodes = graph_to_nodes(cs.graph, cs.subjects)
         stored = {n.iri: n for n in self._stored(n.iri for n in nodes)}
+        if expect:  # stale even when nothing would change: StaleVersion, nothing written
+            check_expected(expect, stored)
         nodes = [_keep_issued_id(n, stored.get(n.iri)) for n in nodes]
         changed = [n for n in nodes if n != stored.get(n.iri)]
         links = [(str(s), term, str(o)) for s, term, o in _links_of_unreplaced(cs)]
         if not changed and not links:
             return Outcome(0, {}, unchanged=len(nodes))
         after = self._change_event(cs, changed, actor, action)
-        self.store.apply(StoreChange(changed, links, after))
+        # An issued ID is kept from the stored record (_keep_issued_id): the write expects that
+        # record unchanged, so an ID issued meanwhile is never overwritten.
+        held = {n.iri: record_version(old) for n in changed
+                if n.label in ISSUED_PROPS and (old := stored.get(n.iri)) is not None
+                and not old.props.get(ISSUED_PROPS[n.label])}
+        self.store.apply(StoreChange(changed, links, after, expect={**held, **(expect or {})}))
         counts: dict[str, int] = {}
         for n in changed:
             counts[n.label] = counts.get(n.label, 0) + 1
@@ -155,14 +190,17 @@ class Registry:
         return nodes_to_graph(nodes) if nodes else None
 
     def export(self, agency: str | None = None, page: int = 5000,
-               trail: bool = False) -> Graph:
+               trail: bool = False, only: Callable[[Node], bool] | None = None) -> Graph:
         """The catalog as RDF; the cycle's state and audit trail only when `trail` is set
-        (backups): they are written by the cycle, never loaded from a file."""
+        (backups): they are written by the cycle, never loaded from a file. `only`: the
+        records a reader may see (catalog.access.visibility)."""
         g = bind_prefixes(Graph())
         for chunk in self._iris(agency, page):
             nodes = self.store.describe(chunk)
             if not trail:
                 nodes = [n for n in nodes if n.label not in TRAIL_LABELS]
+            if only is not None:
+                nodes = [n for n in nodes if only(n)]
             nodes_to_graph(nodes, g)
         return g
 

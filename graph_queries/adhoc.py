@@ -5,6 +5,7 @@ time limit; the row limit caps what comes back."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,12 +18,18 @@ DEFAULT_LIMIT = 1_000
 MAX_LIMIT = 10_000
 
 
+PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+
+
 def run_adhoc(store: GraphStore, cypher: str, params: Mapping[str, Any] | None = None,
               timeout_ms: int | None = None, limit: int | None = None) -> Answer:
     """Run an auditor's own query. Raises ReadOnlyViolation for a write, QueryTimeout past the
     time limit; asks the store for one row more than the limit to tell whether rows were left."""
     if not cypher.strip():
         raise QueryError("the query is empty")
+    bad = sorted(k for k in (params or {}) if not PARAM_NAME.match(k))
+    if bad:
+        raise QueryError(f"parameter names are letters, digits and _: not {bad}")
     timeout = bounded("timeout_ms", timeout_ms, DEFAULT_TIMEOUT_MS, MAX_TIMEOUT_MS)
     rows_max = bounded("limit", limit, DEFAULT_LIMIT, MAX_LIMIT)
     rows = store.read(cypher, dict(params or {}), timeout_ms=timeout, limit=rows_max + 1)

@@ -10,9 +10,11 @@ from fastapi.testclient import TestClient
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
 
-from api.app import create_app, negotiate
+from api.app import negotiate
+from catalog.access.principals import Principal, Role
 from catalog.registry import Registry
 from loaders.submission import read_submission
+from tests.support.auth import auditor_client, client_as
 from tests.workbooks import two_agencies, write_workbook
 
 
@@ -21,7 +23,7 @@ def client(registry: Registry, tmp_path: Path) -> TestClient:
     sub = read_submission(write_workbook(tmp_path / "ok.xlsx", two_agencies()), registry)
     assert sub.problems == []
     registry.apply_checked(sub.changeset)
-    return TestClient(create_app(registry))
+    return auditor_client(registry)  # sees every record (catalog.access.visibility)
 
 
 def _path(registry: Registry, iri: str) -> str:
@@ -67,6 +69,27 @@ def test_resource_by_iri_and_context(client: TestClient, registry: Registry) -> 
     resp = client.get("/resource", params={"iri": iri}, headers={"Accept": "text/turtle"})
     assert resp.status_code == 200 and "سازمان مالیات نمونه" in resp.text
     assert "@context" in client.get("/context.jsonld").json()
+
+
+def test_each_reader_sees_what_its_scope_allows(client: TestClient, registry: Registry) -> None:
+    """Without a token, the public view: no drafts, no employees (R-16); a system client sees
+    what its scopes allow; an unknown token is refused, not treated as anonymous (issue 6)."""
+    duty = _path(registry, registry.iris.owned("duty", "REG", "D1"))  # a draft
+    agency = _path(registry, registry.iris.agency("REG"))
+    employee = _path(registry, registry.iris.employee("E-REG-1"))
+    anonymous = TestClient(client.app)
+    assert anonymous.get(agency).status_code == 200
+    assert anonymous.get(duty).status_code == 404
+    assert anonymous.get(employee).status_code == 404
+    assert client.get(duty).status_code == 200 and client.get(employee).status_code == 200
+    window = client_as(registry, Principal("window", Role.SYSTEM,
+                                           scopes=frozenset({"read:approved"})))
+    assert window.get(agency).status_code == 200 and window.get(duty).status_code == 404
+    everything = client_as(registry, Principal("dgs", Role.SYSTEM,
+                                               scopes=frozenset({"read:all"})))
+    assert everything.get(employee).status_code == 200
+    bad = anonymous.get(agency, headers={"Authorization": "Bearer gct_nope"})
+    assert bad.status_code == 401
 
 
 def test_negotiation_prefers_the_highest_q() -> None:

@@ -219,6 +219,15 @@ CROSS_AGENCY: dict[tuple[str, str], Call] = {
               json={"period": "1404-H1", "progress": "گام ۱"}),
     ("POST", "/reports/monitoring"):
         _post("/reports/monitoring", json={"period": "1404-H1"}),
+    # the resources API (api/resources.py, ADR 0009): one record of TAXO's, replaced, deleted
+    ("PUT", "/resources/{kind}"):
+        lambda w: w.client.put("/resources/duties", headers=w.as_("steward-reg"), json={
+            "agency_code": "TAXO", "ref": "D1", "title_fa": "وصول مالیات",
+            "legal_basis": "قانون مالیات‌های مستقیم، ماده ۱"}),
+    ("DELETE", "/resource"):
+        lambda w: w.client.delete("/resource", headers=w.as_("steward-reg"),
+                                  params={"iri": str(w.registry.iris.owned("service", "TAXO",
+                                                                           "S1"))}),
 }
 
 # Write-method routes that only read (a query with its parameters in a body): not agency
@@ -234,6 +243,7 @@ READ_ONLY_POSTS: dict[tuple[str, str], tuple[Call, int]] = {
     # A steward may run a named or saved query (reading only); a saved one must exist.
     ("POST", "/queries/saved/{name}/run"): (_post("/queries/saved/x/run", json={}), 404),
     ("POST", "/queries/{name}"): (_post("/queries/services-without-duty", json={}), 200),
+    ("POST", "/sparql"): (_post("/sparql", data={"query": "ASK {}"}), 200),
 }
 
 

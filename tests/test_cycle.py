@@ -252,3 +252,33 @@ def test_the_cycle_state_cannot_be_loaded_from_a_file(registry: Registry, tmp_pa
     sub = read_submission(forged, registry)
     assert [p.requirement for p in sub.problems] == ["R-16"]
     assert cycle.steps("REG")[0].state is State.IN_PROGRESS
+
+
+def test_edits_racing_an_approval_never_drop_the_issued_id(registry: Registry,
+                                                           tmp_path: Path) -> None:
+    """An import or edit reads the stored duty to keep its ID, then writes; the write expects
+    the record unchanged, so an ID issued in between is re-read, never overwritten (R-3.2)."""
+    _load(registry, tmp_path)
+    cycle = _cycle(registry)
+    _submitted(cycle, 1)
+    sheets = two_agencies()
+    header = ["agency_code", "ref", "title_fa", "legal_basis", "status", "changed_on"]
+    edits = []
+    for i in range(8):
+        sheets["duties"] = [header, ["REG", "D1", f"وظیفه ۱ ویرایش {i}",
+                                     "قانون ثبت احوال، ماده ۱", "submitted", ""]]
+        sub = read_submission(write_workbook(tmp_path / f"e{i}.xlsx", sheets), registry)
+        assert sub.problems == []
+        edits.append(sub.changeset)
+
+    def edit(cs: Any) -> None:
+        registry.apply_checked(cs)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = [pool.submit(edit, cs) for cs in edits[:4]]
+        futures.append(pool.submit(cycle.approve, "REG", 1, REVIEWER))
+        futures += [pool.submit(edit, cs) for cs in edits[4:]]
+        for f in futures:
+            f.result()
+    [node] = registry.store.describe([_duty(registry, 1)])
+    assert node.props["dutyId"] == "D-REG-0001"

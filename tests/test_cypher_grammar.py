@@ -27,6 +27,8 @@ def all_statements() -> dict[str, str]:
     found["neo4j-constraint"] = CONSTRAINT
     found["falkordb-index"] = FALKOR_INDEX
     found.update({f"account-{n}": q for n, q in cypher.account_statements().items()})
+    # lists, conditional writes and deletes of the resources API (issue 6, ADR 0009)
+    found.update({f"resources-{n}": q for n, q in cypher.resource_statements().items()})
     for label, key, unique in cypher.SIDE_KEYS:
         found[f"neo4j-side-{label}"] = side_key(label, key, unique)
         found[f"falkordb-side-{label}"] = side_index(label, key)

@@ -36,6 +36,7 @@ class Client:
         self.graph = Graph()
         self.cursor = 0
         self.applied: list[int] = []
+        self.deleted: list[str] = []
 
     def first_sync(self) -> None:
         r = self.http.get("/snapshot", params={"format": "nt"}, headers=self.headers)
@@ -53,6 +54,9 @@ class Client:
             for change in body["changes"]:
                 assert change["seq"] > self.cursor  # commit order, nothing twice
                 self.applied.append(change["seq"])
+                # a deleted record is named too: re-read, it answers 404 and is dropped
+                assert set(change.get("deleted", ())) <= set(change["records"])
+                self.deleted.extend(change.get("deleted", ()))
                 for iri in change["records"]:
                     self._refresh(iri)
                 self.cursor = change["seq"]
@@ -62,7 +66,8 @@ class Client:
 
     def _refresh(self, iri: str) -> None:
         self.graph.remove((URIRef(iri), None, None))
-        r = self.http.get("/resource", params={"iri": iri, "format": "nt"})
+        r = self.http.get("/resource", params={"iri": iri, "format": "nt"},
+                          headers=self.headers)
         if r.status_code == 200:
             self.graph += Graph().parse(data=r.text, format="nt")
 
@@ -150,4 +155,59 @@ def test_the_feed_survives_a_store_restart(private_store: tuple[FalkorServer, Re
     _writes(client.http, tokens, tmp_path, 2)
     assert client.follow() == 2
     assert client.applied == sorted(set(client.applied))
+    assert client.graph.isomorphic(_server_state(registry))
+
+
+def test_a_scoped_client_syncs_only_what_it_may_see(registry: Registry, tmp_path: Path) -> None:
+    """read:approved: no drafts, no employees in the snapshot or the feed (issue 6)."""
+    from loaders.submission import read_submission
+
+    base = write_workbook(tmp_path / "two.xlsx", two_agencies())
+    registry.apply_checked(read_submission(base, registry).changeset)
+    tokens = _world(registry)
+    accounts = Accounts(registry.store)
+    accounts.save(Principal("portal", Role.SYSTEM, scopes=frozenset({"read:approved"})))
+    client = Client(TestClient(create_app(registry)), accounts.issue("portal").token)
+    client.first_sync()
+    subjects = {str(s) for s in client.graph.subjects()}
+    assert str(registry.iris.agency("REG")) in subjects
+    assert str(registry.iris.owned("duty", "REG", "D1")) not in subjects  # a draft
+    assert str(registry.iris.employee("E-REG-1")) not in subjects
+    steward = {"Authorization": f"Bearer {tokens['steward-reg']}"}
+    employees = [["id", "post_id"], ["E-REG-9", "P-REG-1"]]
+    body = write_workbook(tmp_path / "e.xlsx", {"employees": employees}).read_bytes()
+    assert client.http.post("/imports", content=body, headers={
+        **steward, "content-type": XLSX}).status_code == 201
+    r = client.http.get("/changes", params={"after": client.cursor}, headers=client.headers)
+    [change] = r.json()["changes"]
+    assert change["action"] == "import" and change["records"] == []
+
+
+def test_a_deleted_record_leaves_the_mirror(registry: Registry, tmp_path: Path) -> None:
+    """Records created and deleted through the resources API (ADR 0009): the feed names the
+    deleted ones, the client re-reads them, gets 404, and drops them."""
+    from loaders.submission import read_submission
+
+    base = write_workbook(tmp_path / "two.xlsx", two_agencies())
+    registry.apply_checked(read_submission(base, registry).changeset)
+    tokens = _world(registry)
+    client = Client(TestClient(create_app(registry)), tokens["window"])
+    client.first_sync()
+    steward = {"Authorization": f"Bearer {tokens['steward-reg']}"}
+    system = {"agency_code": "REG", "ref": "SYS9", "name_fa": "سامانه ثبت"}
+    dataset = {"agency_code": "REG", "ref": "DS9", "title_fa": "داده ولادت",
+               "information_system": "SYS9"}
+    for kind, body in (("systems", system), ("datasets", dataset)):
+        r = client.http.put(f"/resources/{kind}", json=body, headers=steward)
+        assert r.status_code == 201, r.text
+    assert client.follow() == 2
+    iris = [str(registry.iris.owned(k, "REG", r)) for k, r in (("dataset", "DS9"),
+                                                                ("system", "SYS9"))]
+    assert all((URIRef(i), None, None) in client.graph for i in iris)
+    for iri in iris:  # the dataset first: it points at the system
+        r = client.http.delete("/resource", params={"iri": iri}, headers=steward)
+        assert r.status_code == 200, r.text
+    assert client.follow() == 2
+    assert client.deleted == iris
+    assert not any((URIRef(i), None, None) in client.graph for i in iris)
     assert client.graph.isomorphic(_server_state(registry))

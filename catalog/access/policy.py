@@ -32,6 +32,7 @@ class Act(StrEnum):
     MONITOR = "produce the monitoring report"
     MANAGE_ACCOUNTS = "manage accounts and tokens"
     READ_FEED = "read the change feed and snapshots"  # issue 6: other systems keep in sync
+    QUERY_SPARQL = "query the catalog with SPARQL"  # issue 6: read-only; scopes in catalog.sparql
 
 
 # Which roles may take each act at all; scope (agency, body, province) is checked after.
@@ -53,6 +54,7 @@ _ROLES: dict[Act, frozenset[Role]] = {
     Act.MONITOR: frozenset({Role.AUDITOR, Role.REVIEWER, Role.ADMIN}),
     Act.MANAGE_ACCOUNTS: frozenset({Role.ADMIN}),
     Act.READ_FEED: frozenset(Role),
+    Act.QUERY_SPARQL: frozenset(Role),
 }
 
 # Acts confined to the principal's own agency tree when its role is bound to an agency.

@@ -364,8 +364,8 @@ CHANGES = (
     "WITH e ORDER BY e.seq LIMIT $limit "
     "OPTIONAL MATCH (e)-[:used]->(t:Resource) "
     "WITH e, collect([t.iri, labels(t)]) AS records "
-    "RETURN e.seq AS seq, e.iri AS iri, e.action AS action, e.endedAtTime AS at, records "
-    "ORDER BY seq"
+    "RETURN e.seq AS seq, e.iri AS iri, e.action AS action, e.endedAtTime AS at, records, "
+    "e.deleted AS deleted, e.deletedLabels AS deleted_labels ORDER BY seq"
 )
 
 LAST_CHANGE = (
@@ -468,3 +468,90 @@ def account_statements() -> dict[str, str]:
     return {"account-upsert": ACCOUNT_UPSERT, "account-disable": ACCOUNT_DISABLE,
             "accounts": ACCOUNTS, "token-create": TOKEN_CREATE, "token-lookup": TOKEN_LOOKUP,
             "token-revoke": TOKEN_REVOKE, "tokens-of": TOKENS_OF}
+
+
+# -- Resources over HTTP: lists, conditional writes, deletes (issue 6, ADR 0009) -----------------
+
+# Searched by `q`: titles and names in fa and en, and the record's own codes.
+SEARCHED_PROPS = ("title@fa", "title@en", "prefLabel@fa", "prefLabel@en", "description@fa",
+                  "description@en", "ref", "identifier", "dutyId", "serviceId")
+
+# The searched text as a list of strings (a property may hold one value or several), each
+# lower-cased and folded by $folds, pairs [from, to] of catalog.text's search normalization.
+_SEARCH_TEXT = " + ".join(["[]"] + [f"coalesce(n.`{p}`, [])" for p in SEARCHED_PROPS])
+_FOLDED = "reduce(s = toLower(toString(t)), f IN $folds | replace(s, f[0], f[1]))"
+
+
+def resource_list_statement(label: str, by_step: bool = False) -> str:
+    """One page of records of `label` in IRI order after $after (keyset paging: a record
+    written meanwhile before the cursor is not seen, after it is; nothing is seen twice).
+
+    Parameters: $after, $limit, $agency (IRI or null: the agency itself, the records it owns,
+    its sub-organizations), $status (concept IRI or null), $text (search_key of the query, or
+    null: a substring of a searched property, folded), $folds. With `by_step`: $step (the
+    cycle-step notation) and $step_state, the state of the owning agency's step (duties: 1,
+    services: 2; `not_started` when the step has no node yet).
+    """
+    lab = _checked(label)
+    parts = [
+        f"MATCH (n:{RESOURCE_LABEL}:{lab}) WHERE n.iri > $after",
+        "AND ($agency IS NULL OR n.iri = $agency "
+        "OR (n)-[:agency|subOrganizationOf]->(:Resource {iri: $agency}))",
+        "AND ($status IS NULL OR (n)-[:status]->(:Resource {iri: $status}))",
+        f"AND ($text IS NULL OR any(t IN {_SEARCH_TEXT} WHERE {_FOLDED} CONTAINS $text))",
+    ]
+    if by_step:
+        parts += [
+            "WITH n",
+            "OPTIONAL MATCH (n)-[:agency]->(:Resource)<-[:agency]-(s:AgencyStep)"
+            "-[:cycleStep]->(:Resource {notation: $step})",
+            "WITH n, coalesce(s.state, 'not_started') AS step_state",
+            "WHERE step_state = $step_state",
+        ]
+    parts.append("RETURN n.iri AS iri ORDER BY iri LIMIT $limit")
+    return "\n".join(parts)
+
+
+# Lock records a conditional write expects, first in its transaction (Neo4j): later reads in
+# the transaction see the latest committed state, and a concurrent writer waits.
+LOCK_RECORDS = (
+    "UNWIND $iris AS iri MATCH (n:Resource {iri: iri}) "
+    "SET n._lock = true SET n._lock = null RETURN count(n) AS n"
+)
+
+# The same for records the write creates or replaces: MERGE under the uniqueness constraint
+# makes a concurrent creator of the same IRI wait, then find it (Neo4j). A node made here has
+# no class label: it reads as absent, and is dropped again before the write (DROP_PLACEHOLDERS)
+# whose MERGE names the record's class; the transaction keeps the key's lock.
+LOCK_WRITTEN_RECORDS = (
+    "UNWIND $iris AS iri MERGE (n:Resource {iri: iri}) "
+    "SET n._lock = true SET n._lock = null RETURN count(n) AS n"
+)
+
+DROP_PLACEHOLDERS = (
+    "MATCH (n:Resource) WHERE n.iri IN $iris AND size(labels(n)) = 1 AND NOT (n)--() "
+    "DELETE n"
+)
+
+# What still points at records about to be deleted: any record but a change event (which
+# keeps pointing at what it acted on, as history) and the records deleted with them.
+REFERRING_RECORDS = (
+    "MATCH (x:Resource)-[]->(n:Resource) WHERE n.iri IN $iris AND NOT x.iri IN $iris "
+    "AND NOT 'Activity' IN labels(x) "
+    "RETURN DISTINCT n.iri AS iri, x.iri AS referrer ORDER BY iri, referrer LIMIT 100"
+)
+
+DELETE_RECORDS = "MATCH (n:Resource) WHERE n.iri IN $iris DETACH DELETE n"
+
+
+def resource_statements() -> dict[str, str]:
+    """The statements of this section by name, for the grammar tests."""
+    found = {"lock-records": LOCK_RECORDS, "lock-written-records": LOCK_WRITTEN_RECORDS,
+             "drop-placeholders": DROP_PLACEHOLDERS, "referring-records": REFERRING_RECORDS,
+             "delete-records": DELETE_RECORDS}
+    labels = sorted(mapping().class_of)
+    for label in labels:
+        found[f"list-{label}"] = resource_list_statement(label)
+    for label, _ in ISSUED_KINDS:
+        found[f"list-{label}-by-step"] = resource_list_statement(label, by_step=True)
+    return found

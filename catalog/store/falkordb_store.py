@@ -8,6 +8,9 @@ not undo the others of the block; validation before the write is what keeps that
 
 from __future__ import annotations
 
+import random
+import time
+from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -21,9 +24,11 @@ from catalog.store.port import (
     QueryTimeout,
     ReadOnlyViolation,
     Row,
+    StillReferenced,
     StoreChange,
     StoreError,
     StoreUnavailable,
+    check_expected,
 )
 from catalog.store.rows import node_from_row
 
@@ -43,6 +48,9 @@ STATEMENT_NODES = 5_000
 # The AOF replays Cypher on restart; a lookup the index in the AOF base cannot serve replays in
 # quadratic time (61 s for 10k nodes), so it is rewritten after the index and after big loads.
 REWRITE_AFTER_NODES = 5_000
+# A conditional write (ADR 0009) WATCHes the graph key, reads, checks, then runs in MULTI/EXEC;
+# EXEC fails when anything wrote the graph meanwhile, and the write starts over, this often.
+CONDITIONAL_TRIES = 50
 
 
 def _header(params: Mapping[str, Any]) -> str:
@@ -102,10 +110,56 @@ class FalkorStore:
             self._rewrite_aof()
 
     def apply(self, change: StoreChange) -> None:
-        self._apply(cypher.write_batches(change.nodes, change.links, STATEMENT_NODES)
-                    + list(change.after))
+        writes = (cypher.write_batches(change.nodes, change.links, STATEMENT_NODES)
+                  if change.nodes or change.links or not change.delete else [])
+        if change.expect or change.delete:
+            deletes = ([(cypher.DELETE_RECORDS, {"iris": list(change.delete)})]
+                       if change.delete else [])
+            self._apply_conditional(change, deletes + writes + list(change.after))
+        else:
+            self._apply(writes + list(change.after))
         if len(change.nodes) >= REWRITE_AFTER_NODES:
             self._housekeeping()
+
+    def _apply_conditional(self, change: StoreChange,
+                           batches: list[tuple[str, dict[str, Any]]]) -> None:
+        """Check `change.expect` and the deletes' referrers, then write, with nothing written
+        to the graph in between: Redis WATCH on the graph key, MULTI/EXEC (optimistic)."""
+        iris = sorted(set(change.expect) | set(change.delete))
+        for attempt in range(CONDITIONAL_TRIES):
+            pipe = self._client.connection.pipeline(transaction=True)
+            try:
+                pipe.watch(self._graph_name)
+                check_expected(change.expect, {n.iri: n for n in self.describe(iris)})
+                self._check_unreferenced(change.delete)
+                pipe.multi()
+                for query, params in batches:
+                    pipe.execute_command("GRAPH.QUERY", self._graph_name,
+                                         _header(params) + query, "--compact")
+                replies = pipe.execute(raise_on_error=True)
+            except redis.exceptions.WatchError:
+                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+                continue
+            except redis.exceptions.ConnectionError as exc:
+                raise StoreUnavailable(f"FalkorDB is not reachable: {exc}") from exc
+            except redis.exceptions.ResponseError as exc:
+                raise StoreError(str(exc)) from exc
+            finally:
+                pipe.reset()
+            for reply in replies:
+                if isinstance(reply, Exception):
+                    raise StoreError(str(reply))
+            return
+        raise StoreUnavailable("the graph kept changing under a conditional write; retry")
+
+    def _check_unreferenced(self, iris: Sequence[str]) -> None:
+        if not iris:
+            return
+        found: dict[str, list[str]] = defaultdict(list)
+        for r in self.read(cypher.REFERRING_RECORDS, {"iris": list(iris)}):
+            found[r["iri"]].append(r["referrer"])
+        if found:
+            raise StillReferenced(found)
 
     def _apply(self, batches: list[tuple[str, dict[str, Any]]]) -> None:
         if len(batches) == 1:

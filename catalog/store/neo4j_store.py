@@ -5,6 +5,7 @@ transient errors); reads go through `execute_read`, which the server refuses to 
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from itertools import islice
 from typing import Any
@@ -13,14 +14,17 @@ import neo4j
 from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired
 
 from catalog.graphmap import Node
+from catalog.ontology import RESOURCE_LABEL
 from catalog.store import cypher
 from catalog.store.port import (
     QueryTimeout,
     ReadOnlyViolation,
     Row,
+    StillReferenced,
     StoreChange,
     StoreError,
     StoreUnavailable,
+    check_expected,
 )
 from catalog.store.rows import node_from_row
 
@@ -71,9 +75,14 @@ class Neo4jStore:
                 s.run(side_key(label, key, unique)).consume()
 
     def apply(self, change: StoreChange) -> None:
-        batches = cypher.write_batches(change.nodes, change.links) + list(change.after)
+        writes = (cypher.write_batches(change.nodes, change.links)
+                  if change.nodes or change.links or not change.delete else [])
+        batches = writes + list(change.after)
+        conditional = bool(change.expect or change.delete)
 
         def work(tx: neo4j.ManagedTransaction) -> None:
+            if conditional:
+                _check_and_delete(tx, change)
             for query, params in batches:
                 tx.run(query, params).consume()
 
@@ -131,3 +140,30 @@ class Neo4jStore:
 
     def close(self) -> None:
         self._driver.close()
+
+
+def _check_and_delete(tx: neo4j.ManagedTransaction, change: StoreChange) -> None:
+    """First in a conditional write's transaction (ADR 0009): lock the records it expects or
+    deletes, so a concurrent writer waits and what is read next is the latest committed
+    state; check the expected versions and that nothing else points at the deleted records;
+    delete them. Raising here rolls the transaction back: nothing is written."""
+    written = {n.iri for n in change.nodes}
+    guarded = sorted(set(change.expect) | set(change.delete))
+    created = [i for i in guarded if i in written]
+    existing = [i for i in guarded if i not in written]
+    if created:
+        tx.run(cypher.LOCK_WRITTEN_RECORDS, {"iris": created}).consume()
+    if existing:
+        tx.run(cypher.LOCK_RECORDS, {"iris": existing}).consume()
+    nodes = [node_from_row(r.data()) for r in tx.run(cypher.DESCRIBE, {"iris": guarded})]
+    # A node that only the lock made has no class label yet: the record does not exist.
+    check_expected(change.expect, {n.iri: n for n in nodes if n.label != RESOURCE_LABEL})
+    if created:
+        tx.run(cypher.DROP_PLACEHOLDERS, {"iris": created}).consume()
+    if change.delete:
+        found: dict[str, list[str]] = defaultdict(list)
+        for r in tx.run(cypher.REFERRING_RECORDS, {"iris": list(change.delete)}):
+            found[r["iri"]].append(r["referrer"])
+        if found:
+            raise StillReferenced(found)
+        tx.run(cypher.DELETE_RECORDS, {"iris": list(change.delete)}).consume()

@@ -1,0 +1,212 @@
+"""Records as resources (issue 6, ADR 0009): lists of one kind in IRI order with a cursor that
+stays correct while others write, versions (the API's ETags), edits of one record that may be
+conditional on its version, and deletes where the cycle allows.
+
+catalog.guard calls this after the policy; nothing here decides who may act.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from typing import Any
+
+from catalog.access.principals import Principal
+from catalog.access.visibility import only_visible
+from catalog.changeset import ChangeSet
+from catalog.cycle.engine import KINDS as ISSUED_KINDS
+from catalog.cycle.states import CycleRefused, Reason
+from catalog.graphmap import Node
+from catalog.problems import Rejected
+from catalog.registry import Outcome, Registry
+from catalog.store import cypher
+from catalog.store.port import EXISTS, StaleVersion, StoreChange, check_expected, record_version
+from catalog.text import normalize_fa, search_key
+
+# The kinds of the resources API → their store label (docs/model.md).
+LABELS: dict[str, str] = {
+    "agencies": "PublicOrganisation", "units": "OrganizationalUnit", "posts": "Post",
+    "employees": "Employee", "duties": "Duty", "services": "PublicService",
+    "systems": "InformationSystem", "datasets": "Dataset", "flows": "DataFlow",
+    "chains": "ServiceChain",
+}
+# Duties and services: the step of the cycle they belong to, and the ID it issues.
+STEP_OF = {k.label: k.step for k in ISSUED_KINDS.values()}
+_ISSUED = {k.label: k for k in ISSUED_KINDS.values()}
+
+# Why a record others point at cannot go: the rule that makes the pointer matter.
+_KEPT_BY = {"Duty": "R-4.1", "PublicService": "R-6.1", "InformationSystem": "R-10.1",
+            "Dataset": "R-10.1", "OrganizationalUnit": "R-4.3", "Post": "R-4.3",
+            "Employee": "R-4.3", "PublicOrganisation": "R-20.1", "ServiceChain": "R-6.1",
+            "DataFlow": "R-10.1"}
+
+MAX_PAGE = 500
+
+
+@cache
+def _fold_table() -> tuple[tuple[str, str], ...]:
+    """catalog.text.search_key as (from, to) pairs over the Arabic block, digits and the
+    zero-width characters. Stored text went through normalize_fa on every input path, so the
+    marks it removes (harakat, tatweel, bidi controls) are not looked for again; its letter and
+    digit folds are kept, for text stored around the loaders."""
+    pairs = []
+    for code in [*range(0x0600, 0x0700), 0x200B, 0x200C, 0x200D]:
+        ch = chr(code)
+        folded = search_key(f"a{ch}a")  # between letters, as in a word
+        if not (folded.startswith("a") and folded.endswith("a")) or folded[1:-1] == ch:
+            continue
+        if not folded[1:-1] and ch not in normalize_fa(f"a{ch}a"):
+            continue  # removed on input already
+        pairs.append((ch, folded[1:-1]))
+    return tuple(pairs)
+
+
+def search_folds(key: str) -> list[list[str]]:
+    """The folds the store applies to stored text before looking for `key` (a search_key):
+    the removals (ZWNJ, hamza marks) and the folds into a character `key` holds. A fold into
+    characters `key` lacks cannot make or break a match, so it is skipped (cost: each fold is
+    a replace() per searched string)."""
+    return [[a, b] for a, b in _fold_table() if not b or any(c in key for c in b)]
+
+
+@dataclass(frozen=True)
+class ResourceQuery:
+    label: str
+    after: str = ""  # the last IRI of the previous page
+    limit: int = 100
+    agency: str | None = None  # an agency IRI
+    status: str | None = None  # a status concept IRI
+    text: str | None = None  # as typed; normalized here
+    step_state: str | None = None  # duties and services: their agency's step state
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Node]
+    last: str | None  # the IRI to continue after; None when this is the last page
+
+
+def list_page(registry: Registry, q: ResourceQuery, reader: Principal | None) -> Page:
+    """Records of one kind in IRI order after `q.after`: a record written meanwhile before the
+    cursor is not seen, one after it is, none twice. Records `reader` may not see are left
+    out of the page (a page may then hold fewer than `limit`; follow `last` to the end)."""
+    if q.step_state is not None and q.label not in STEP_OF:
+        raise ValueError("only duties and services have a step state")
+    text = search_key(q.text) if q.text else ""
+    params: dict[str, Any] = {
+        "after": q.after, "limit": min(q.limit, MAX_PAGE) + 1, "agency": q.agency,
+        "status": q.status, "text": text or None, "folds": search_folds(text)}
+    if q.step_state is not None:
+        params |= {"step": str(STEP_OF[q.label]), "step_state": q.step_state}
+    statement = cypher.resource_list_statement(q.label, by_step=q.step_state is not None)
+    iris = [r["iri"] for r in registry.store.read(statement, params)]
+    more = len(iris) > min(q.limit, MAX_PAGE)
+    iris = iris[:min(q.limit, MAX_PAGE)]
+    found = {n.iri: n for n in only_visible(reader, registry.store.describe(iris))}
+    return Page([found[i] for i in iris if i in found], iris[-1] if more and iris else None)
+
+
+# -- versions and conditional writes -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Precondition:
+    """HTTP's If-Match / If-None-Match on a write, as record versions or EXISTS (`*`)."""
+
+    if_match: tuple[str, ...] = ()
+    if_none_match: tuple[str, ...] = ()
+
+    def expect(self, iri: str, current: Node | None) -> dict[str, str | None]:
+        """What the write must still find when it commits; StaleVersion when `current`
+        fails the precondition already."""
+        found = record_version(current) if current is not None else None
+        want: dict[str, str | None] = {}
+        if self.if_match:
+            if EXISTS in self.if_match:
+                want[iri] = EXISTS
+            elif found in self.if_match:
+                want[iri] = found
+            else:
+                raise StaleVersion(iri, self.if_match[0], found)
+        if self.if_none_match:
+            if EXISTS in self.if_none_match:
+                want.setdefault(iri, None)
+            elif found is not None and found in self.if_none_match:
+                raise StaleVersion(iri, None, found)
+        check_expected(want, {iri: current} if current is not None else {})
+        return want
+
+
+@dataclass(frozen=True)
+class Written:
+    iri: str
+    version: str | None  # the record's version after the write (None: deleted)
+    created: bool
+    event: str | None  # the change event (None: nothing changed)
+    outcome: Outcome | None = None
+
+
+def current(registry: Registry, iri: str) -> Node | None:
+    nodes = registry.store.describe([iri])
+    return nodes[0] if nodes else None
+
+
+def put(registry: Registry, actor: Principal, cs: ChangeSet, iri: str,
+        pre: Precondition) -> Written:
+    """Create or replace the record `iri` of `cs` (one record, and laws it cites), validated
+    with SHACL on its neighbourhood, in one atomic write with its change event ("edit")."""
+    before = current(registry, iri)
+    expect = pre.expect(iri, before)
+    problems = registry.check(cs)
+    if problems:
+        raise Rejected(problems)
+    outcome = registry.apply_checked(cs, actor, "edit", expect=expect or None)
+    after = current(registry, iri)
+    return Written(iri, record_version(after) if after is not None else None, before is None,
+                   outcome.event, outcome)
+
+
+def deletable(node: Node) -> bool:
+    return node.label in LABELS.values()
+
+
+def delete(registry: Registry, actor: Principal, node: Node, pre: Precondition) -> Written:
+    """Delete one record, refused (CycleRefused) while it holds an issued duty or service ID
+    (R-3.2, R-4.2: the ID stays with its record; withdraw it instead) or another record points
+    at it. The write expects the version checked here, so neither can change in between."""
+    pre.expect(node.iri, node)
+    kind = _ISSUED.get(node.label)
+    if kind is not None and node.props.get(kind.prop):
+        raise CycleRefused([Reason(
+            f"{node.iri} holds the issued ID {node.props[kind.prop]}, which is never reused: "
+            "set its status to withdrawn instead of deleting it",
+            f"این رکورد شناسه صادرشده {node.props[kind.prop]} دارد که دوباره به کار نمی‌رود؛ "
+            "به جای حذف، وضعیت آن را «منسوخ» کنید", kind.requirement)])
+    referrers = registry.store.read(cypher.REFERRING_RECORDS, {"iris": [node.iri]})
+    if referrers:
+        names = ", ".join(r["referrer"] for r in referrers[:5])
+        raise CycleRefused([Reason(
+            f"{len(referrers)} record(s) still point at {node.iri}, e.g. {names}: "
+            "change or delete them first",
+            f"{len(referrers)} رکورد دیگر به این رکورد ارجاع می‌دهند؛ نخست آن‌ها را اصلاح یا "
+            "حذف کنید", _KEPT_BY.get(node.label, "R-16"))])
+    event = _delete_event(registry, actor, node)
+    registry.store.apply(StoreChange([], delete=[node.iri], after=[event],
+                                     expect={node.iri: record_version(node)}))
+    return Written(node.iri, None, False, event[1]["event"]["iri"])
+
+
+def _delete_event(registry: Registry, actor: Principal,
+                  node: Node) -> tuple[str, dict[str, Any]]:
+    """The change event of a delete (cypher.COMMIT, as Registry's): the deleted IRIs stay on
+    it (`deleted`), so the change feed can name them after the record is gone."""
+    event = str(registry.iris.event(str(uuid.uuid4())))
+    agencies = sorted(set(node.rels.get("agency", ())))
+    props = {"iri": event, "action": "delete", "endedAtTime": datetime.now(UTC).isoformat(),
+             "source": "DELETE /resource", "deleted": [node.iri],
+             "deletedLabels": [node.label]}
+    return cypher.COMMIT, {
+        "agent": str(registry.iris.agent(actor.name)), "actor": actor.name, "event": props,
+        "association": {"iri": event + "/association", "actingAs": actor.role.value},
+        "agencies": agencies, "commit_counter": cypher.COMMITS_KEY}
