@@ -1,15 +1,24 @@
 """The answers users see when something is refused (ARCHITECTURE.md, "Errors users see"):
-every body in fa and en, with the requirement behind the rule; no stack trace, no secret."""
+every body in fa and en, with the requirement behind the rule; no stack trace, no secret.
+
+Anything a route did not expect answers 500 with a generic sentence and an error id; the trace
+goes to the log under that id, never into the answer (issue 8)."""
 
 from __future__ import annotations
 
+import json
+import logging
+import uuid
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.limits import DATA_CSP, DOCS_PATHS, SECURITY_HEADERS
 from catalog.access.accounts import AccountError
 from catalog.access.principals import Forbidden, Unauthenticated
 from catalog.cycle import CycleRefused
@@ -53,14 +62,77 @@ def document(app: FastAPI) -> None:
     app.openapi = openapi  # type: ignore[method-assign]
 
 
+log = logging.getLogger("govcat.api")
+
+# Persian for the errors FastAPI and Starlette raise themselves (a bad body, an unknown path).
+_FA_BY_STATUS = {
+    400: "درخواست نادرست است",
+    401: "توکن معتبر لازم است",
+    403: "اجازه این کار را ندارید",
+    404: "یافت نشد",
+    405: "این روش درخواست برای این نشانی پذیرفته نیست",
+    406: "قالب خواسته‌شده در دسترس نیست",
+    409: "با وضعیت کنونی ناسازگار است",
+    413: "بدنه درخواست بزرگ‌تر از حد مجاز است",
+    415: "نوع محتوای درخواست پشتیبانی نمی‌شود",
+    422: "درخواست با قالب مورد انتظار سازگار نیست",
+    429: "درخواست‌ها بیش از حد مجاز است",
+}
+
+
+def internal_error(request: Request, exc: BaseException) -> JSONResponse:
+    """500: a sentence and an error id for the caller; the trace, under the same id, for the
+    operator's log. Sent past the middleware that sets the security headers, so set here."""
+    error_id = uuid.uuid4().hex[:12]
+    log.error("internal error %s on %s %s", error_id, request.method, request.url.path,
+              exc_info=exc)
+    response = JSONResponse(
+        {"detail": f"an internal error occurred; it is logged as {error_id}: quote this id "
+                   "when you report it", "detail_fa": f"خطای درونی رخ داد و با شناسه "
+                   f"{error_id} ثبت شد؛ در گزارش خود این شناسه را بیاورید",
+         "error_id": error_id}, status_code=500)
+    response.headers.update(SECURITY_HEADERS)
+    if not request.url.path.startswith(DOCS_PATHS):
+        response.headers["Content-Security-Policy"] = DATA_CSP
+    return response
+
+
+def _quoted(error: Any) -> Any:
+    """One fault of FastAPI's 422 as JSON: its input as given when that is short and valid
+    JSON, else the start of its text."""
+    if not isinstance(error, dict) or "input" not in error:
+        return jsonable_encoder(error)
+    value = jsonable_encoder(error["input"])
+    try:
+        shown = json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (ValueError, TypeError):
+        shown, value = repr(error["input"]), None
+    kept = jsonable_encoder({k: v for k, v in error.items() if k != "input"})
+    return {**kept, "input": value if len(shown) <= 200 and value is not None else shown[:200]}
+
+
 def install(app: FastAPI) -> None:
     document(app)
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        return internal_error(request, exc)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         # Routes raise HTTPException(status, {"detail": en, "detail_fa": fa}): sent flat.
-        body = exc.detail if isinstance(exc.detail, dict) else {"detail": str(exc.detail)}
+        body = exc.detail if isinstance(exc.detail, dict) else {
+            "detail": str(exc.detail),
+            "detail_fa": _FA_BY_STATUS.get(exc.status_code, "درخواست پذیرفته نشد")}
         return JSONResponse(body, status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own 422 (each fault of the request, in English), with a Persian sentence;
+        # the input each fault quotes is cut short (a 5 MB value is not sent back) and made
+        # JSON (Infinity and NaN are not).
+        return JSONResponse({"detail": [_quoted(e) for e in exc.errors()],
+                             "detail_fa": _FA_BY_STATUS[422]}, status_code=422)
 
     @app.exception_handler(StoreUnavailable)
     async def store_down(_: Request, exc: StoreUnavailable) -> JSONResponse:

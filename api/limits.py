@@ -1,5 +1,8 @@
 """Limits every request meets before a route runs (issue 6): a rate per client with `429` and
-`Retry-After`, a largest body (`413`), CORS for the configured origins, and security headers.
+`Retry-After`, a largest body (`413`, declared or streamed), CORS for the configured origins,
+and security headers. Input no route can use is refused here too (`400`, issue 8): a NUL in
+the URL, and `application/json` bodies holding a NUL, invalid Unicode (a lone surrogate) or
+nesting deeper than MAX_JSON_DEPTH; every JSON body of the API is flat or a few levels deep.
 
 The rate is a token bucket per client: the token's id when one is sent (so a system is
 limited as itself wherever it calls from), else the caller's address; failed sign-ins count
@@ -9,14 +12,18 @@ process: behind several workers each has its own, so the effective rate is per w
 
 from __future__ import annotations
 
+import json
 import math
+import re
 import threading
 import time
 from collections.abc import Awaitable, Callable
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from catalog.config import Settings
 
@@ -59,7 +66,8 @@ class Buckets:
 
 def client_key(request: Request) -> str:
     auth = request.headers.get("authorization", "")
-    parts = auth.split()[-1].split("_") if auth else []
+    # gct_<id>_<secret>; the secret is URL-safe base64, which may hold "_" itself
+    parts = auth.split()[-1].split("_", 2) if auth.split() else []
     if len(parts) == 3 and parts[0] == "gct":
         return "token:" + parts[1]
     return "addr:" + (request.client.host if request.client else "?")
@@ -73,7 +81,113 @@ def _address(request: Request) -> str:
     return "addr:" + (request.client.host if request.client else "?")
 
 
+MAX_JSON_DEPTH = 64
+# Only an escape can put a NUL or a surrogate in JSON text (raw ones are not valid JSON).
+_SUSPECT = re.compile(rb"\\u(?:0000|[dD][89a-fA-F])")
+
+
+def json_fault(body: bytes) -> tuple[str, str] | None:
+    """Why a JSON body is refused (en, fa), or None. Text that is not valid JSON is left to
+    the route, which says so; a body nested past the parser's own depth is refused here."""
+    if body.count(b"[") + body.count(b"{") <= MAX_JSON_DEPTH and not _SUSPECT.search(body):
+        return None
+    try:
+        doc = json.loads(body)
+    except RecursionError:
+        return _TOO_DEEP
+    except ValueError:
+        return None
+    stack: list[tuple[Any, int]] = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict | list) and depth > MAX_JSON_DEPTH:
+            return _TOO_DEEP
+        if isinstance(value, dict):
+            stack += [(k, depth) for k in value] + [(v, depth + 1) for v in value.values()]
+        elif isinstance(value, list):
+            stack += [(v, depth + 1) for v in value]
+        elif isinstance(value, str):
+            if "\x00" in value:
+                return ("the JSON body holds a NUL character (\\u0000)",
+                        "بدنه JSON نویسهٔ NUL (\\u0000) دارد")
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return ("the JSON body holds invalid Unicode (a lone surrogate escape)",
+                        "بدنه JSON نویسهٔ یونیکد نادرست (نیم‌جفت جایگزین) دارد")
+    return None
+
+
+_TOO_DEEP = (f"the JSON body nests more than {MAX_JSON_DEPTH} levels deep",
+             f"بدنه JSON بیش از {MAX_JSON_DEPTH} لایه تودرتو است")
+
+
+class BodyGuard:
+    """Reads each request's body before the route (up to the limit: a body sent in chunks,
+    with no Content-Length, is counted as it comes: 413 past the limit), checks the URL and a
+    JSON body, and hands the route the same body."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b"").lower():
+            await _refuse(400, "the URL holds a NUL character (%00)",
+                          "نشانی درخواست نویسهٔ NUL (‎%00) دارد", scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        size = 0
+        more = True
+        while more:
+            message = await receive()
+            if message["type"] != "http.request":
+                break  # the client left
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                await _refuse(413, f"the body is larger than {self.max_body_bytes} bytes",
+                              "بدنه درخواست بزرگ‌تر از حد مجاز است", scope, receive, send)
+                return
+            chunks.append(chunk)
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        # JSON-LD uploads go to the loaders, which check the same and say where (a problem)
+        fault = json_fault(body) if body and _media_type(scope) == "application/json" else None
+        if fault is not None:
+            await _refuse(400, *fault, scope, receive, send)
+            return
+        sent = False
+
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)
+
+
+def _media_type(scope: Scope) -> str:
+    for name, value in scope.get("headers", []):
+        if name == b"content-type":
+            return str(value.decode("latin-1").split(";")[0].strip().lower())
+    return ""
+
+
+async def _refuse(status: int, en: str, fa: str, scope: Scope, receive: Receive,
+                  send: Send) -> None:
+    await JSONResponse({"detail": en, "detail_fa": fa}, status_code=status)(scope, receive, send)
+
+
 def install(app: FastAPI, settings: Settings) -> None:
+    # Added first, so it runs inside the rate limit below: a flood is refused before its
+    # bodies are read.
+    app.add_middleware(BodyGuard, max_body_bytes=settings.max_body_bytes)
     buckets = Buckets(settings.rate_per_minute)
     failures = Buckets(min(settings.rate_per_minute, FAILED_SIGN_INS_PER_MINUTE))
     app.state.buckets = buckets
@@ -83,7 +197,7 @@ def install(app: FastAPI, settings: Settings) -> None:
                      call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         key = client_key(request)
         wait = buckets.take(key)
-        if not wait and key.startswith("token:"):  # guessing tokens from one address
+        if not wait and "authorization" in request.headers:  # guessing tokens from one address
             wait = failures.take(_address(request), spend=False)
         if wait > 0:
             return _headers(JSONResponse(

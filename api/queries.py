@@ -43,8 +43,11 @@ class NamedRequest(BaseModel):
     format: str | None = None
 
 
+MAX_CYPHER = 100_000  # characters of an auditor's own query
+
+
 class AdhocRequest(BaseModel):
-    cypher: str
+    cypher: str = Field(max_length=MAX_CYPHER)
     params: dict[str, Any] = Field(default_factory=dict)
     timeout_ms: int | None = None
     limit: int | None = None
@@ -52,9 +55,9 @@ class AdhocRequest(BaseModel):
 
 
 class SaveRequest(BaseModel):
-    name: str
-    cypher: str
-    description: str
+    name: str = Field(max_length=100)
+    cypher: str = Field(max_length=MAX_CYPHER)
+    description: str = Field(max_length=4000)
     params: list[str | dict[str, Any]] = Field(default_factory=list)
     timeout_ms: int | None = None
     limit: int | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -82,14 +83,23 @@ def cursor_of(iri: str | None) -> str | None:
     return base64.urlsafe_b64encode(iri.encode()).decode().rstrip("=") if iri else None
 
 
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
 def _after(cursor: str | None) -> str:
+    """The IRI a cursor names. Anything else (it is decoded from what the client sends) is
+    refused, control characters first: a NUL would end FalkorDB's query text early."""
+    bad = HTTPException(400, {"detail": "not a cursor of this API: send `next` as given",
+                              "detail_fa": "نشانگر صفحه نامعتبر است"})
     if not cursor:
         return ""
     try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        iri = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
     except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise HTTPException(400, {"detail": "not a cursor of this API: send `next` as given",
-                                  "detail_fa": "نشانگر صفحه نامعتبر است"}) from exc
+        raise bad from exc
+    if _CONTROL.search(iri):
+        raise bad
+    return iri
 
 
 def _status(value: str | None) -> str | None:

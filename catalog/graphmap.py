@@ -8,7 +8,7 @@ by its term. Both stores hold the same nodes, so the same code reads either back
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -51,16 +51,26 @@ def _py(lit: Literal) -> Scalar:
 
 
 def _node(g: Graph, s: URIRef, mp: Mapping) -> Node:
-    classes = [c for c in g.objects(s, RDF.type) if isinstance(c, URIRef) and c in mp.label_of]
+    return node_from_pairs(s, g.predicate_objects(s), mp)
+
+
+def node_from_pairs(s: URIRef, pairs: Iterable[tuple[Any, Any]], mp: Mapping | None = None
+                    ) -> Node:
+    """The node of subject `s` from its (predicate, object) pairs: what graph_to_nodes does
+    for one subject, without a Graph (backups read many records at once)."""
+    mp = mp or mapping()
+    pairs = list(pairs)
+    types = [o for p, o in pairs if p == RDF.type]
+    classes = [c for c in types if isinstance(c, URIRef) and c in mp.label_of]
     if len(classes) != 1:
-        found = ", ".join(sorted(str(c) for c in g.objects(s, RDF.type))) or "none"
+        found = ", ".join(sorted(str(c) for c in types)) or "none"
         raise MappingError(str(s), f"needs exactly one govcat class as rdf:type (found: {found})")
     props: dict[str, list[Scalar]] = defaultdict(list)
     rels: dict[str, list[str]] = defaultdict(list)
-    for p, o in g.predicate_objects(s):
+    for p, o in pairs:
         if p == RDF.type:
             continue
-        term = mp.term(p)  # type: ignore[arg-type]
+        term = mp.term(p)
         if term is None:
             raise MappingError(str(s), f"property {p} is not in the govcat ontology")
         if isinstance(o, BNode):
@@ -94,20 +104,29 @@ def _literal(value: Any, key: str, mp: Mapping) -> Literal:
     return Literal(value, datatype=term.datatype)
 
 
+def node_triples(node: Node, mp: Mapping | None = None
+                 ) -> Iterator[tuple[URIRef, URIRef, URIRef | Literal]]:
+    """The triples of one node (its class, properties and relationships), as
+    nodes_to_graph adds them."""
+    mp = mp or mapping()
+    s = URIRef(node.iri)
+    if node.label in mp.class_of:
+        yield s, RDF.type, mp.class_of[node.label]
+    for key, value in node.props.items():
+        if key == "iri" or key.partition("@")[0] not in mp.terms:
+            continue
+        for v in value if isinstance(value, list) else [value]:
+            yield s, mp.terms[key.partition("@")[0]].iri, _literal(v, key, mp)
+    for rel, targets in node.rels.items():
+        if rel in mp.terms:
+            for t in targets:
+                yield s, mp.terms[rel].iri, URIRef(t)
+
+
 def nodes_to_graph(nodes: Iterable[Node], g: Graph | None = None) -> Graph:
     mp = mapping()
     out = bind_prefixes(g if g is not None else Graph())
     for node in nodes:
-        s = URIRef(node.iri)
-        if node.label in mp.class_of:
-            out.add((s, RDF.type, mp.class_of[node.label]))
-        for key, value in node.props.items():
-            if key == "iri" or key.partition("@")[0] not in mp.terms:
-                continue
-            for v in value if isinstance(value, list) else [value]:
-                out.add((s, mp.terms[key.partition("@")[0]].iri, _literal(v, key, mp)))
-        for rel, targets in node.rels.items():
-            if rel in mp.terms:
-                for t in targets:
-                    out.add((s, mp.terms[rel].iri, URIRef(t)))
+        for triple in node_triples(node, mp):
+            out.add(triple)
     return out

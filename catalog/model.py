@@ -117,8 +117,9 @@ def _code_in(scheme: str) -> Any:
     return Annotated[str | None, BeforeValidator(_in_scheme(scheme))]
 
 
-Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=2000)]
-OptText = Annotated[str | None, BeforeValidator(_opt_text), Field(max_length=2000)]
+MAX_TEXT = 2000  # the longest text a cell may hold (a title, a legal basis, a description)
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1, max_length=MAX_TEXT)]
+OptText = Annotated[str | None, BeforeValidator(_opt_text), Field(max_length=MAX_TEXT)]
 Ref = Annotated[
     str, BeforeValidator(_key), Field(min_length=1, max_length=120, pattern=REF_PATTERN)]
 OptRef = Annotated[
@@ -128,7 +129,7 @@ AnyRef = Annotated[str, Field(pattern=r"^[^\s/;#?]+$", max_length=250)]
 RefList = Annotated[tuple[AnyRef, ...], BeforeValidator(_split)]
 QualifiedList = Annotated[tuple[Annotated[str, Field(pattern=QUALIFIED_PATTERN)], ...],
                           BeforeValidator(_split)]
-TextList = Annotated[tuple[Annotated[str, Field(max_length=2000)], ...],
+TextList = Annotated[tuple[Annotated[str, Field(max_length=MAX_TEXT)], ...],
                      BeforeValidator(_split_text)]
 OptDate = Annotated[date | None, BeforeValidator(_date)]
 OptBool = Annotated[bool | None, BeforeValidator(_bool)]

@@ -37,7 +37,6 @@ through the change feed.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import logging
@@ -57,7 +56,7 @@ from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node as RdfTerm
 
-from catalog import feed
+from catalog import csvsafe, feed
 from catalog.access.principals import OPERATOR, Principal
 from catalog.graphmap import Node, nodes_to_graph
 from catalog.ontology import bind_prefixes
@@ -600,9 +599,10 @@ def _xml(answer: Answer) -> str:
 
 
 def _csv(answer: Answer) -> str:
-    """SPARQL 1.1 CSV: IRIs and literals as their plain text, blank nodes as `_:label`."""
+    """SPARQL 1.1 CSV: IRIs and literals as their plain text, blank nodes as `_:label`; text
+    that would start a spreadsheet formula gets a leading `'` (catalog.csvsafe)."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
+    w = csvsafe.writer(buf, lineterminator="\r\n")
     w.writerow(answer.variables)
     for row in answer.rows:
         w.writerow(["" if t is None else
@@ -615,5 +615,17 @@ def _csv(answer: Answer) -> str:
 def _tsv(answer: Answer) -> str:
     """SPARQL 1.1 TSV: `?var` headers, terms in N-Triples syntax."""
     lines = ["\t".join(f"?{v}" for v in answer.variables)]
-    lines += ["\t".join("" if t is None else str(t) for t in row) for row in answer.rows]
+    lines += ["\t".join("" if t is None else _tsv_term(t) for t in row) for row in answer.rows]
     return "\n".join(lines) + "\n"
+
+
+def _tsv_term(term: Any) -> str:
+    """A term in N-Triples syntax. A spreadsheet strips the quotes of `"=1+1"` and runs the
+    rest as a formula, so a literal whose text starts a formula (catalog.csvsafe) has that
+    first character written as its `\\uXXXX` escape: the same literal to an RDF reader, text
+    to a spreadsheet."""
+    text = str(term)
+    if isinstance(term, ox.Literal) and csvsafe.neutralize(term.value) != term.value \
+            and text[:2] == '"' + term.value[:1]:  # a tab or CR is escaped already
+        return f'"\\u{ord(text[1]):04X}{text[2:]}'
+    return text

@@ -44,8 +44,13 @@ _DIGIT_MAP = {chr(base + i): str(i) for base in (0x06F0, 0x0660) for i in range(
 # Removed outright: tatweel (pure elongation), harakat and other optional vowel marks, the
 # superscript alef, soft hyphen and bidi controls (copy-paste noise that is invisible yet makes
 # strings unequal). Hamza above/below (U+0654/U+0655) are letters in Persian and are kept.
+# Control characters that are not whitespace (NUL, ESC, DEL, C1 controls) go too: invisible,
+# never text a steward meant, and a NUL cuts a FalkorDB query short (issue 8).
+_CONTROLS = [chr(c) for c in [*range(0x00, 0x09), *range(0x0E, 0x1C), *range(0x7F, 0x85),
+                              *range(0x86, 0xA0)]]
 _DELETED = (
-    ["\u0640", "\u0670", "\u00ad", "\u061c", "\u200e", "\u200f"]
+    _CONTROLS
+    + ["\u0640", "\u0670", "\u00ad", "\u061c", "\u200e", "\u200f"]
     + [chr(c) for c in range(0x064B, 0x0653)]  # fathatan … sukun
     + [chr(c) for c in range(0x0656, 0x0660)]  # subscript alef … wavy hamza below
     + [chr(c) for c in range(0x202A, 0x202F)]  # LRE … RLO
@@ -114,8 +119,9 @@ def normalize_fa(s: str) -> str:
     """Canonical form of Persian (or mixed) text for storage and comparison.
 
     Folds Arabic letter variants to Persian (ي ى → ی, ك → ک), digits to ASCII, removes tatweel,
-    harakat and bidi marks, keeps ZWNJ only between letters, turns other zero-width characters
-    and NBSP into spaces, collapses whitespace, strips, and returns NFC. Idempotent.
+    harakat, bidi marks and control characters (NUL …), keeps ZWNJ only between letters,
+    turns other zero-width characters and NBSP into spaces, collapses whitespace, strips, and
+    returns NFC. Idempotent.
     """
     # NFC first so decomposed input (e.g. ا + maddah) is composed before marks are removed.
     text = unicodedata.normalize("NFC", s)

@@ -17,6 +17,7 @@ from catalog.problems import Problem
 from catalog.registry import Registry
 from catalog.store import open_store
 from cli.admin import admin_app
+from cli.backup import backup_command, restore_command
 from cli.cycle import cycle_app, deadlines
 from cli.queries import query_app
 from cli.report import report_app
@@ -46,6 +47,8 @@ app.add_typer(admin_app, name="admin")
 app.add_typer(query_app, name="query")  # graph queries for auditors (issue 5)
 app.command("deadlines")(deadlines)
 app.add_typer(report_app, name="report")
+app.command("backup")(backup_command)  # issue 8: operator only
+app.command("restore")(restore_command)
 
 DEMO_WORKBOOK = Path(__file__).resolve().parent.parent / "demo" / "govcat-demo.xlsx"
 PathsArg = Annotated[list[Path], typer.Argument(exists=True, help="workbooks, CSV folders, RDF")]

@@ -1,6 +1,11 @@
 """Ad-hoc read-only Cypher for auditors (issue 5). The store enforces read-only (FalkorDB's
 GRAPH.RO_QUERY, Neo4j's read transactions), not a scan of the text, and stops a query past its
-time limit; the row limit caps what comes back."""
+time limit; the row limit caps what comes back.
+
+One read clause reaches outside the graph: `LOAD CSV` reads files on the store's server and
+fetches URLs (FalkorDB fetches https:// from a read-only query), so a query holding it is
+refused before it is sent (issue 8). The scan is of the words, across comments; it may refuse
+a query that only mentions them in a string, never one that runs them."""
 
 from __future__ import annotations
 
@@ -19,6 +24,9 @@ MAX_LIMIT = 10_000
 
 
 PARAM_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+# LOAD, then whitespace or comments, then CSV (Cypher allows comments between keywords).
+_LOAD_CSV = re.compile(r"\bLOAD(?:\s|/\*.*?\*/|//[^\n]*(?:\n|$))*CSV\b",
+                       re.IGNORECASE | re.DOTALL)
 
 
 def run_adhoc(store: GraphStore, cypher: str, params: Mapping[str, Any] | None = None,
@@ -27,6 +35,9 @@ def run_adhoc(store: GraphStore, cypher: str, params: Mapping[str, Any] | None =
     time limit; asks the store for one row more than the limit to tell whether rows were left."""
     if not cypher.strip():
         raise QueryError("the query is empty")
+    if _LOAD_CSV.search(cypher):
+        raise QueryError("LOAD CSV is not allowed: it reads files and URLs from the store's "
+                         "server; queries read the catalog only")
     bad = sorted(k for k in (params or {}) if not PARAM_NAME.match(k))
     if bad:
         raise QueryError(f"parameter names are letters, digits and _: not {bad}")

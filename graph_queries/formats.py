@@ -1,15 +1,16 @@
 """Answers as JSON and CSV (issue 5). Lists in a CSV cell are joined with `;`, as in the
-loading template, so a spreadsheet user reads them the same way. An answer that is a subgraph
+loading template, so a spreadsheet user reads them the same way; a cell that would start a
+spreadsheet formula is written as text (catalog.csvsafe, issue 8). An answer that is a subgraph
 is also given as Turtle or JSON-LD (graph_queries.rdf) and every answer as SVG
 (graph_queries.picture)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
 
+from catalog import csvsafe
 from catalog.store.port import GraphStore
 from graph_queries.answer import Answer, QueryError
 
@@ -28,20 +29,22 @@ def to_json(answer: Answer) -> str:
 
 def to_csv(answer: Answer) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csvsafe.writer(out, lineterminator="\n")
     writer.writerow(answer.columns)
     for row in answer.rows:
         writer.writerow([_cell(row.get(c)) for c in answer.columns])
     return out.getvalue()
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any) -> str | int | float:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int | float):
+        return value  # a number stays one (csvsafe leaves numbers alone)
     if isinstance(value, list | tuple):
-        return ";".join(_cell(v) for v in value)
+        return ";".join(str(_cell(v)) for v in value)
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, default=str)
     return str(value)

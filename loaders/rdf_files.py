@@ -1,20 +1,30 @@
 """Turtle and JSON-LD files to a change set. Every typed subject is a record to store; text
 literals are normalized like spreadsheet cells. A JSON-LD document may only use govcat's own
-context (inline or by its published name): no remote context is ever fetched.
+context (inline or by its published name), wherever a context appears in it (top level, nested
+nodes, scoped contexts in term definitions); `@import` is refused: no remote context is ever
+fetched.
+
+A file that cannot be read is a problem of the submission, never a crash (issue 8): bad bytes,
+JSON or RDF syntax, nesting deeper than MAX_DEPTH, and terms no store can hold (invalid Unicode
+such as a lone surrogate, control characters such as NUL, text longer than a spreadsheet cell
+may be, catalog.model.MAX_TEXT).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 from xml.sax import SAXException
 
 from rdflib import Graph, Literal, URIRef
+from rdflib.exceptions import Error as RdflibError
 from rdflib.namespace import RDF
 
 from catalog.changeset import ChangeSet, Origin
 from catalog.iris import Iris
+from catalog.model import MAX_TEXT
 from catalog.ontology import mapping
 from catalog.problems import Problem
 from catalog.text import normalize_fa
@@ -22,6 +32,10 @@ from catalog.vocab import CODE, ONTOLOGY_DIR
 
 CONTEXT_NAMES = {"context.jsonld", "https://w3id.org/govcat/context.jsonld"}
 FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt"}
+MAX_DEPTH = 64  # JSON-LD nesting; govcat's own documents nest a handful of levels
+MAX_IRI = 2_000
+MAX_TERM_PROBLEMS = 20  # then the file is refused without listing every bad term
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 class RdfInputError(ValueError):
@@ -30,26 +44,46 @@ class RdfInputError(ValueError):
         self.message_en, self.message_fa = en, fa
 
 
-def _local_context(ctx: Any) -> Any:
-    """Replace references to govcat's context by the shipped file; refuse any other URL."""
+def _local_context(ctx: Any, depth: int) -> Any:
+    """Replace references to govcat's context by the shipped file; refuse any other URL. A
+    context object is walked too: its term definitions may hold scoped contexts."""
     if isinstance(ctx, list):
-        return [_local_context(c) for c in ctx]
+        return [_local_context(c, depth + 1) for c in ctx]
     if isinstance(ctx, str):
         if ctx in CONTEXT_NAMES or ctx.endswith("/context.jsonld"):
             with (ONTOLOGY_DIR / "context.jsonld").open(encoding="utf-8") as f:
                 return json.load(f)["@context"]
         raise RdfInputError(f"remote JSON-LD context {ctx!r} is not allowed; use govcat's",
                             f"زمینهٔ JSON-LD از نشانی بیرونی «{ctx}» پذیرفته نیست")
-    return ctx
+    return _no_remote(ctx, depth)
+
+
+def _no_remote(node: Any, depth: int = 0) -> Any:
+    """The document with every `@context`, at any depth, made local (or refused)."""
+    if depth > MAX_DEPTH:
+        raise RdfInputError(f"the JSON-LD document nests more than {MAX_DEPTH} levels deep",
+                            f"سند JSON-LD بیش از {MAX_DEPTH} لایه تودرتو است")
+    if isinstance(node, list):
+        return [_no_remote(n, depth + 1) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {}
+    for key, value in node.items():
+        if key == "@import":
+            raise RdfInputError("@import in a JSON-LD context is not allowed; use govcat's "
+                                "context", "‎@import در زمینهٔ JSON-LD پذیرفته نیست")
+        out[key] = (_local_context(value, depth + 1) if key == "@context"
+                    else _no_remote(value, depth + 1))
+    return out
 
 
 def _jsonld(text: str) -> str:
-    doc = json.loads(text)
-    docs = doc if isinstance(doc, list) else [doc]
-    for d in docs:
-        if isinstance(d, dict) and "@context" in d:
-            d["@context"] = _local_context(d["@context"])
-    return json.dumps(doc, ensure_ascii=False)
+    try:
+        doc = json.loads(text)
+    except RecursionError:
+        raise RdfInputError(f"the JSON-LD document nests more than {MAX_DEPTH} levels deep",
+                            f"سند JSON-LD بیش از {MAX_DEPTH} لایه تودرتو است") from None
+    return json.dumps(_no_remote(doc), ensure_ascii=False)
 
 
 def parse_rdf(path: Path) -> Graph:
@@ -61,7 +95,16 @@ def parse_rdf(path: Path) -> Graph:
     if fmt == "json-ld":
         text = _jsonld(text)
     g = Graph()
-    g.parse(data=text, format=fmt)
+    try:
+        g.parse(data=text, format=fmt)
+    except (RecursionError, SyntaxError, ValueError, SAXException, RdflibError):
+        raise  # read_rdf words these
+    # rdflib's JSON-LD parser meets odd shapes with whatever it hits (UnboundLocalError,
+    # TypeError, KeyError …): each means the same to the steward.
+    except Exception as exc:
+        raise RdfInputError(
+            f"the file cannot be read as {fmt} ({type(exc).__name__})",
+            f"پرونده به‌صورت {fmt} خوانده نشد ({type(exc).__name__})") from exc
     return g
 
 
@@ -74,18 +117,67 @@ def _normalized(g: Graph) -> Graph:
     return out
 
 
+def _term_problems(g: Graph, source: str) -> list[Problem]:
+    """Terms no store can hold, or longer than a spreadsheet cell may be (the first few)."""
+    found: list[Problem] = []
+    for triple in g:
+        for term in triple:
+            text = str(term)
+            why = _unstorable(text)
+            if why is None and isinstance(term, Literal) and len(text) > MAX_TEXT:
+                why = (f"a text longer than {MAX_TEXT} characters",
+                       f"متنی بلندتر از {MAX_TEXT} نویسه")
+            if why is None and isinstance(term, URIRef) and len(text) > MAX_IRI:
+                why = (f"an IRI longer than {MAX_IRI} characters",
+                       f"شناسه‌ای بلندتر از {MAX_IRI} نویسه")
+            if why is not None:
+                subject = str(triple[0])
+                found.append(Problem(
+                    message_en=f"the file holds {why[0]}", message_fa=f"پرونده {why[1]} دارد",
+                    source=source, value=_shown(text),
+                    focus=subject if len(subject) <= MAX_IRI and not _unstorable(subject)
+                    else None))
+                if len(found) >= MAX_TERM_PROBLEMS:
+                    return found
+    return found
+
+
+def _shown(text: str) -> str:
+    """The start of a bad term as a problem may show it: valid UTF-8, no control characters."""
+    text = text[:200].encode("utf-8", "replace").decode("utf-8")
+    return _CONTROL.sub("\ufffd", text)
+
+
+def _unstorable(text: str) -> tuple[str, str] | None:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "invalid Unicode (a lone surrogate)", "نویسهٔ یونیکد نادرست (نیم‌جفت جایگزین)"
+    if _CONTROL.search(text):
+        return "a control character (such as NUL)", "نویسهٔ کنترلی (مانند NUL)"
+    return None
+
+
 def read_rdf(path: Path, iris: Iris) -> tuple[ChangeSet, list[Problem]]:
     source = path.name
     try:
         g = _normalized(parse_rdf(path))
-    # rdflib's Turtle parser raises BadSyntax, a SyntaxError; its RDF/XML parser SAX errors.
+    # rdflib's Turtle parser raises BadSyntax, a SyntaxError; its N-Triples parser its own
+    # ParserError; its RDF/XML parser SAX errors.
     except (RdfInputError, json.JSONDecodeError, UnicodeDecodeError, ValueError, SyntaxError,
-            SAXException) as exc:
+            SAXException, RdflibError) as exc:
         en = getattr(exc, "message_en", None) or f"the file cannot be read as RDF: {exc}"
         fa = getattr(exc, "message_fa", None) or f"پرونده به‌صورت RDF خوانده نشد: {exc}"
         return ChangeSet(), [Problem(message_en=en, message_fa=fa, source=source)]
+    except RecursionError:  # nested blank nodes or lists, thousands deep
+        return ChangeSet(), [Problem(
+            message_en="the file nests blank nodes or lists too deeply to be read",
+            message_fa="گره‌های بی‌نام یا فهرست‌های پرونده بیش از اندازه تودرتو است",
+            source=source)]
+    problems = _term_problems(g, source)
+    if problems:
+        return ChangeSet(), problems
     cs = ChangeSet(graph=g)
-    problems: list[Problem] = []
     known = set(mapping().label_of)
     for s in sorted({s for s, c in g.subject_objects(RDF.type) if c in known}, key=str):
         if str(s).startswith(CODE):

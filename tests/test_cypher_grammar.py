@@ -29,6 +29,9 @@ def all_statements() -> dict[str, str]:
     found.update({f"account-{n}": q for n, q in cypher.account_statements().items()})
     # lists, conditional writes and deletes of the resources API (issue 6, ADR 0009)
     found.update({f"resources-{n}": q for n, q in cypher.resource_statements().items()})
+    # backup and restore (issue 8): reads of the snapshot, and the restore of every label and
+    # relationship type of the ontology
+    found.update({f"backup-{n}": q for n, q in cypher.backup_statements().items()})
     for label, key, unique in cypher.SIDE_KEYS:
         found[f"neo4j-side-{label}"] = side_key(label, key, unique)
         found[f"falkordb-side-{label}"] = side_index(label, key)

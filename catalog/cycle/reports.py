@@ -1,6 +1,7 @@
 """The six-monthly deviation report of R-18: per agency, steps late, deadlines missed in the
 period, records rejected in the period (from the PROV change events, R-16) and omissions, as
-CSV and as a readable bilingual Markdown document with Solar Hijri dates (ADR 0007).
+CSV (safe to open in a spreadsheet: catalog.csvsafe) and as a readable bilingual Markdown
+document with Solar Hijri dates (ADR 0007).
 
 `monitoring_report` reads the store once per kind of fact; everything after is pure functions
 over those rows, so the same facts give the same report. A report is computed as of the
@@ -10,7 +11,6 @@ the state its last change event before then left it in.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from catalog import csvsafe
 from catalog.access.policy import Act
 from catalog.cycle import deadlines
 from catalog.cycle.deadlines import Period
@@ -306,7 +307,7 @@ def _jalali(d: date | None) -> str:
 def to_csv(report: MonitoringReport) -> str:
     """One row per agency: the counts of each kind of deviation."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csvsafe.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for a in report.agencies:
         w.writerow([report.period.label, _jalali(report.cutoff), a.code, a.name_fa, a.name_en,
@@ -318,7 +319,7 @@ def to_csv(report: MonitoringReport) -> str:
 def to_findings_csv(report: MonitoringReport) -> str:
     """One row per deviation, for whoever wants to sort and filter them."""
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csvsafe.writer(buf, lineterminator="\n")
     w.writerow(FINDING_COLUMNS)
     for a in report.agencies:
         for category, _, _ in _CATEGORIES:

@@ -5,6 +5,20 @@ is daemonized so it outlives the CLI process that started it; later processes fi
 through the pid and address files kept in the data directory. Persistence is append-only with
 ``appendfsync always`` so every acknowledged write survives a crash.
 
+A server killed while writing to its append-only file can leave a torn command, or half a
+MULTI/EXEC block, at its end. Redis' own answer (``aof-load-truncated yes``) cuts the file
+inside the block and leaves a dangling MULTI, which the next restart but one replays together
+with the commands written after it: half a transaction comes back, or, with no later EXEC,
+every acknowledged write after it is reverted. So the tail is cut here, before the block, while
+no server runs (``repair_torn_tail``), and redis is told to refuse any other truncation.
+
+While redis replays a MULTI/EXEC block from the AOF, FalkorDB yields to the event loop inside a
+statement that runs longer than 1/hz (100 ms); a client command read then fails redis'
+assertion ``!server.in_exec`` and the server crashes, at every start, for as long as someone
+knocks (our own readiness PING did, every 50 ms). So a server listens on a private socket
+(``falkordb.load``) until its log says it is ready, and only then is the socket moved to its
+public name: no command reaches it while it loads.
+
 Connecting to an existing FalkorDB by URL is handled elsewhere; this module only runs the
 embedded one.
 """
@@ -41,6 +55,11 @@ LOG_NAME = "falkordb.log"
 ADDRESS_NAME = "falkordb.address"
 LOCK_NAME = "falkordb.lock"
 AOF_DIR_NAME = "appendonlydir"  # Redis 7+ multi-part AOF lives in this sub-directory
+AOF_MANIFEST = "appendonly.aof.manifest"
+LOADING_SUFFIX = ".load"  # the socket's name while the server loads: falkordb.load
+READY = b"Ready to accept connections"  # redis' log line once its data is loaded
+STARTING = b"Redis is starting"  # … and its first line (a pid may come again in the log)
+TORN_PREFIX = "torn-aof-"  # the bytes cut from a torn AOF tail are kept beside it, for the record
 
 # sockaddr_un.sun_path is 108 bytes on Linux, one of which is the terminating NUL.
 MAX_UNIX_PATH = 107
@@ -89,10 +108,18 @@ class _Address:
             return cls(port=int(url.rsplit(":", 1)[1]))
         raise FalkorServerError(f"unrecognised address {url!r}")
 
+    @property
+    def loading_socket(self) -> Path | None:
+        """Where the server listens until it has loaded its data (same length as the public
+        name, so it fits wherever that does)."""
+        return self.socket.with_suffix(LOADING_SUFFIX) if self.socket is not None else None
+
     def server_args(self) -> list[str]:
-        if self.socket is not None:
-            # --port 0 disables TCP entirely: the socket (mode 700) is the only way in.
-            return ["--port", "0", "--unixsocket", str(self.socket), "--unixsocketperm", "700"]
+        if self.loading_socket is not None:
+            # --port 0 disables TCP entirely: the socket (mode 700) is the only way in. It is
+            # renamed to the public path once the data is loaded (see the module docstring).
+            return ["--port", "0", "--unixsocket", str(self.loading_socket),
+                    "--unixsocketperm", "700"]
         return ["--port", str(self.port)]
 
     def client_kwargs(self) -> dict[str, Any]:
@@ -143,6 +170,69 @@ def _free_port() -> int:
 
 def _fits_unix_path(path: Path) -> bool:
     return len(os.fsencode(path)) <= MAX_UNIX_PATH
+
+
+class _Torn(Exception):
+    """The file ends inside this command."""
+
+
+def _read_command(f: Any, size: int) -> bytes:
+    """Read one command of an append-only file (a RESP array of bulk strings, or a ``#``
+    annotation line); return its name, upper-cased. _Torn if the file ends inside it;
+    ValueError if it is not what redis writes."""
+    line = f.readline()
+    if not line.endswith(b"\r\n"):
+        raise _Torn
+    if line.startswith(b"#"):
+        return b"#"
+    if not line.startswith(b"*"):
+        raise ValueError(f"not a command at offset {f.tell() - len(line)}")
+    name = b""
+    for i in range(int(line[1:-2])):
+        head = f.readline()
+        if not head.endswith(b"\r\n"):
+            raise _Torn
+        if not head.startswith(b"$"):
+            raise ValueError(f"not a bulk string at offset {f.tell() - len(head)}")
+        length = int(head[1:-2])
+        if f.tell() + length + 2 > size:
+            raise _Torn
+        if i == 0:
+            name = f.read(length).upper()
+        else:
+            f.seek(length, os.SEEK_CUR)
+        if f.read(2) != b"\r\n":
+            raise ValueError(f"a bulk string without its end at offset {f.tell() - 2}")
+    return name
+
+
+def torn_tail(path: Path) -> int | None:
+    """Where to cut an append-only file that ends with a torn write; None if it ends whole
+    (or is not in redis' format: then redis refuses to load it and says why).
+
+    The cut drops a command the file ends inside and, inside a MULTI block, the whole block:
+    with ``appendfsync always`` nothing of it was acknowledged, since redis replies after the
+    write. The commands before it are whole and are kept.
+    """
+    size = path.stat().st_size
+    whole = 0  # end of the last command outside a MULTI block
+    block: int | None = None  # start of the MULTI block still open
+    with path.open("rb", buffering=1 << 20) as f:
+        try:
+            while (start := f.tell()) < size:
+                name = _read_command(f, size)
+                if name == b"MULTI" and block is None:
+                    block = start
+                elif name == b"EXEC":
+                    block = None
+                if block is None:
+                    whole = f.tell()
+        except _Torn:
+            pass
+        except ValueError:
+            return None
+    cut = whole if block is None else block
+    return cut if cut < size else None
 
 
 def _private_dir(path: Path) -> Path:
@@ -213,9 +303,12 @@ class FalkorServer:
 
     def _remove_runtime_files(self) -> None:
         address = self._recorded_address()
-        stale = [self.pid_file, self.address_file, self.data_dir / SOCKET_NAME]
+        sockets = [_Address(socket=self.data_dir / SOCKET_NAME)]
         if address is not None and address.socket is not None:
-            stale.append(address.socket)
+            sockets.append(address)
+        stale = [self.pid_file, self.address_file]
+        for a in sockets:
+            stale += [p for p in (a.socket, a.loading_socket) if p is not None]
         for path in stale:
             path.unlink(missing_ok=True)
 
@@ -299,7 +392,48 @@ class FalkorServer:
                 self._wait_ready(address, pid)
                 return pid
             self._remove_runtime_files()
+            self.repair_torn_tail()
             return self._spawn_with_retries()
+
+    def appending_file(self) -> Path | None:
+        """The AOF file redis appends to: the last incremental file of the manifest."""
+        try:
+            lines = (self.data_dir / AOF_DIR_NAME / AOF_MANIFEST).read_text().splitlines()
+        except OSError:
+            return None
+        last = None
+        for line in lines:
+            words = line.split()
+            fields = dict(zip(words[::2], words[1::2], strict=False))
+            if fields.get("type") == "i" and "file" in fields:
+                last = fields["file"]
+        return self.data_dir / AOF_DIR_NAME / last if last else None
+
+    def repair_torn_tail(self) -> int:
+        """Cut a torn write from the end of the AOF (see the module's docstring); return the
+        number of bytes cut, kept in ``torn-aof-*.bin`` in the data directory. Only while no
+        server runs on this data directory (start() calls it under the lock)."""
+        path = self.appending_file()
+        if path is None or not path.is_file():
+            return 0
+        cut = torn_tail(path)
+        if cut is None:
+            return 0
+        with path.open("r+b") as f:
+            f.seek(cut)
+            tail = f.read()
+            stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+            kept = self.data_dir / f"{TORN_PREFIX}{path.name}-{cut}-{stamp}.bin"
+            kept.write_bytes(tail)
+            f.truncate(cut)
+            f.flush()
+            os.fsync(f.fileno())
+        with self.log_file.open("a") as log:
+            log.write(f"{os.getpid()}:govcat {time.strftime('%d %b %Y %H:%M:%S')} # cut a torn "
+                      f"write of {len(tail)} bytes from {path.name} at offset {cut} "
+                      f"(kept in {kept.name}): a kill during the AOF write, never "
+                      "acknowledged\n")
+        return len(tail)
 
     def _spawn_with_retries(self) -> int:
         attempts = 1
@@ -333,6 +467,9 @@ class FalkorServer:
             *("--loadmodule", str(module)),
             *("--dir", str(self.data_dir)),
             *("--appendonly", "yes", "--appendfsync", "always"),
+            # A torn tail is cut before start (repair_torn_tail); anything else is refused,
+            # never cut inside a MULTI block (see the module's docstring).
+            *("--aof-load-truncated", "no"),
             *("--save", ""),  # the AOF is the persistence; no extra RDB snapshots
             *("--bind", LOOPBACK, "--protected-mode", "yes"),
             *address.server_args(),
@@ -344,6 +481,7 @@ class FalkorServer:
     def _spawn(self, address: _Address) -> int:
         # Recorded first, so the address is known even while the server is still loading.
         self.address_file.write_text(address.url + "\n")
+        log_from = self.log_file.stat().st_size if self.log_file.exists() else 0
         proc = subprocess.run(
             self._server_args(address),
             stdin=subprocess.DEVNULL,
@@ -356,8 +494,29 @@ class FalkorServer:
         if proc.returncode != 0:
             raise self._failure(f"redis-server exited with {proc.returncode}: {proc.stderr!r}")
         pid = self._wait_for_pid_file()
-        self._wait_ready(address, pid)
+        self._wait_ready(address, pid, log_from)
         return pid
+
+    def _logged_ready(self, pid: int, offset: int) -> tuple[bool, int]:
+        """Whether the server `pid` has logged, after `offset`, that it is ready; also the
+        offset to read on from (after the last whole line). Only its last start counts,
+        should an older server of the log have had the same pid."""
+        try:
+            with self.log_file.open("rb") as log:
+                log.seek(offset)
+                chunk = log.read()
+        except OSError:
+            return False, offset
+        ready = False
+        whole = chunk[:chunk.rfind(b"\n") + 1]
+        mine = f"{pid}:".encode()
+        for line in whole.splitlines():
+            if line.startswith(mine):
+                if STARTING in line:
+                    ready = False
+                elif READY in line:
+                    ready = True
+        return ready, offset + len(whole)
 
     def _wait_for_pid_file(self) -> int:
         deadline = time.monotonic() + 10.0
@@ -367,8 +526,22 @@ class FalkorServer:
             time.sleep(0.02)
         return pid
 
-    def _wait_ready(self, address: _Address, pid: int) -> None:
+    def _wait_ready(self, address: _Address, pid: int, log_from: int = 0) -> None:
         deadline = time.monotonic() + self.start_timeout
+        # Not a single command before the data is loaded (see the module docstring): the log
+        # says when, then the socket gets its public name.
+        while not (found := self._logged_ready(pid, log_from))[0]:
+            log_from = found[1]
+            if not _pid_alive(pid):
+                raise self._failure(f"redis-server (pid {pid}) exited during start-up")
+            if time.monotonic() > deadline:
+                raise self._failure(
+                    f"redis-server (pid {pid}) did not finish loading its data "
+                    f"within {self.start_timeout:.0f}s")
+            time.sleep(0.05)
+        loading = address.loading_socket
+        if loading is not None and address.socket is not None and loading.exists():
+            os.replace(loading, address.socket)
         while (answered := self._probe(address)) is None:
             if not _pid_alive(pid):
                 raise self._failure(f"redis-server (pid {pid}) exited during start-up")

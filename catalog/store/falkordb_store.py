@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import random
 import time
+import uuid
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import redis.exceptions
@@ -51,10 +53,32 @@ REWRITE_AFTER_NODES = 5_000
 # A conditional write (ADR 0009) WATCHes the graph key, reads, checks, then runs in MULTI/EXEC;
 # EXEC fails when anything wrote the graph meanwhile, and the write starts over, this often.
 CONDITIONAL_TRIES = 50
+# A backup reads a copy of the graph the server makes at one moment (GRAPH.COPY, issue 8); the
+# copy is a key `<graph>.snapshot.<id>` that Redis drops by itself after this long, should the
+# process reading it die before it deletes it.
+SNAPSHOT_TTL_SECONDS = 24 * 3600
 
 
 def _header(params: Mapping[str, Any]) -> str:
-    return "CYPHER " + " ".join(f"{k}={stringify_param_value(v)} " for k, v in params.items())
+    header = "CYPHER " + " ".join(f"{k}={stringify_param_value(v)} " for k, v in params.items())
+    if "\x00" in header:
+        raise StoreError(_NUL)
+    return header
+
+
+# FalkorDB reads a query as a C string: a NUL in a parameter would end the query there. Input
+# paths remove or refuse NUL (catalog.text, loaders, api.limits); this is the last guard.
+_NUL = "a value holds a NUL character, which FalkorDB cannot take; nothing was sent"
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
 
 
 def _refusal(exc: redis.exceptions.ResponseError) -> StoreError:
@@ -78,6 +102,8 @@ class FalkorStore:
 
     def _run(self, query: str, params: Mapping[str, Any] | None, read_only: bool,
              timeout_ms: int | None = None, limit: int | None = None) -> list[Row]:
+        if "\x00" in query or _has_nul(params):
+            raise StoreError(_NUL)
         try:
             if read_only:
                 result = self._graph.ro_query(query, dict(params or {}), timeout=timeout_ms)
@@ -87,6 +113,8 @@ class FalkorStore:
             raise StoreUnavailable(f"FalkorDB is not reachable: {exc}") from exc
         except redis.exceptions.ResponseError as exc:
             raise _refusal(exc) from exc
+        except ValueError as exc:  # a value the client cannot write (a map key with a backtick)
+            raise StoreError(f"a parameter cannot be sent to FalkorDB: {exc}") from exc
         names = [h[1] if isinstance(h, list | tuple) else h for h in result.header]
         # FalkorDB sends the whole result set; the time limit is what bounds its size.
         rows = result.result_set if limit is None else result.result_set[:limit]
@@ -200,6 +228,32 @@ class FalkorStore:
 
     def clear(self) -> None:
         self._run(cypher.DELETE_ALL, None, read_only=False)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[FalkorStore]:
+        """The server copies the graph at one moment, between two writes (GRAPH.COPY runs
+        alone on the graph, and a multi-statement change is one MULTI/EXEC block it cannot
+        split); the copy is read while writes go on, then deleted. The copy costs its memory
+        while it lives, and reaches the AOF (as GRAPH.RESTORE, then GRAPH.DELETE): govcat's
+        own server compacts the AOF after."""
+        name = f"{self._graph_name}.snapshot.{uuid.uuid4().hex[:16]}"
+        conn = self._client.connection
+        try:
+            conn.execute_command("GRAPH.COPY", self._graph_name, name)
+            conn.execute_command("EXPIRE", name, SNAPSHOT_TTL_SECONDS)
+        except redis.exceptions.ConnectionError as exc:
+            raise StoreUnavailable(f"FalkorDB is not reachable: {exc}") from exc
+        except redis.exceptions.ResponseError as exc:
+            raise StoreError(f"FalkorDB could not copy the graph for a snapshot: {exc}") from exc
+        try:
+            yield FalkorStore(self._client, name)
+        finally:
+            try:
+                conn.execute_command("GRAPH.DELETE", name)
+            except redis.exceptions.RedisError:
+                pass  # it expires by itself (SNAPSHOT_TTL_SECONDS)
+            else:
+                self._housekeeping()
 
     def close(self) -> None:
         self._client.connection.close()

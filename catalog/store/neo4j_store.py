@@ -6,7 +6,8 @@ transient errors); reads go through `execute_read`, which the server refuses to 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from itertools import islice
 from typing import Any
 
@@ -57,7 +58,25 @@ def _refusal(exc: ClientError) -> StoreError:
     return StoreError(exc.message or str(exc))
 
 
-class Neo4jStore:
+class _RecordReads:
+    """describe and referrers, by `read`: the same for the store and for a snapshot of it."""
+
+    def read(self, query: str, params: Mapping[str, Any] | None = None, *,
+             timeout_ms: int | None = None, limit: int | None = None) -> list[Row]:
+        raise NotImplementedError
+
+    def describe(self, iris: Sequence[str]) -> list[Node]:
+        if not iris:
+            return []
+        return [node_from_row(r) for r in self.read(cypher.DESCRIBE, {"iris": list(iris)})]
+
+    def referrers(self, iris: Sequence[str]) -> list[str]:
+        if not iris:
+            return []
+        return [r["iri"] for r in self.read(cypher.REFERRERS, {"iris": list(iris)})]
+
+
+class Neo4jStore(_RecordReads):
     name = "neo4j"
 
     def __init__(self, driver: neo4j.Driver, database: str) -> None:
@@ -115,16 +134,6 @@ class Neo4jStore:
         except ClientError as exc:
             raise _refusal(exc) from exc
 
-    def describe(self, iris: Sequence[str]) -> list[Node]:
-        if not iris:
-            return []
-        return [node_from_row(r) for r in self.read(cypher.DESCRIBE, {"iris": list(iris)})]
-
-    def referrers(self, iris: Sequence[str]) -> list[str]:
-        if not iris:
-            return []
-        return [r["iri"] for r in self.read(cypher.REFERRERS, {"iris": list(iris)})]
-
     def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         rows: list[Row] = []
 
@@ -137,6 +146,28 @@ class Neo4jStore:
 
     def clear(self) -> None:
         self._write(lambda tx: tx.run(cypher.DELETE_ALL).consume())
+
+    @contextmanager
+    def snapshot(self) -> Iterator[_TransactionView]:
+        """One transaction that first takes the commit counter's lock (cypher.SNAPSHOT_LOCK):
+        every numbered change takes it last, just before it commits, so while the view is
+        open no numbered change commits (writers wait at their last statement), and the view
+        reads, read-committed, every change up to that moment. Writes that take no change
+        number (accounts, tokens, saved queries) may land meanwhile. Rolled back at the end:
+        nothing is written."""
+        try:
+            with self._session() as session:
+                tx = session.begin_transaction()
+                try:
+                    tx.run(cypher.SNAPSHOT_LOCK,
+                           {"commit_counter": cypher.COMMITS_KEY}).consume()
+                    yield _TransactionView(tx)
+                finally:
+                    tx.close()  # rolls back: the lock goes, nothing is written
+        except (ServiceUnavailable, SessionExpired) as exc:
+            raise StoreUnavailable(f"Neo4j is not reachable: {exc}") from exc
+        except ClientError as exc:
+            raise _refusal(exc) from exc
 
     def close(self) -> None:
         self._driver.close()
@@ -167,3 +198,35 @@ def _check_and_delete(tx: neo4j.ManagedTransaction, change: StoreChange) -> None
         if found:
             raise StillReferenced(found)
         tx.run(cypher.DELETE_RECORDS, {"iris": list(change.delete)}).consume()
+
+
+class _TransactionView(_RecordReads):
+    """The store as one open transaction sees it (Neo4jStore.snapshot): reads only."""
+
+    name = "neo4j"
+
+    def __init__(self, tx: neo4j.Transaction) -> None:
+        self._tx = tx
+
+    def read(self, query: str, params: Mapping[str, Any] | None = None, *,
+             timeout_ms: int | None = None, limit: int | None = None) -> list[Row]:
+        return [r.data() for r in islice(self._tx.run(query, dict(params or {})), limit)]
+
+    def setup(self) -> None:
+        raise StoreError("a snapshot is read-only")
+
+    def apply(self, change: StoreChange) -> None:
+        raise StoreError("a snapshot is read-only")
+
+    def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        raise StoreError("a snapshot is read-only")
+
+    def clear(self) -> None:
+        raise StoreError("a snapshot is read-only")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[_TransactionView]:
+        yield self
+
+    def close(self) -> None:
+        pass

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -135,5 +136,13 @@ class GraphStore(Protocol):
 
     def clear(self) -> None:
         """Delete everything (tests, restore into an empty store)."""
+
+    def snapshot(self) -> AbstractContextManager[GraphStore]:
+        """A read-only view of the whole store as of one moment, for a backup (issue 8):
+        every numbered change (gc:seq) up to the view's newest is in it whole, none after it,
+        while writes go on. FalkorDB: a copy of the graph made by the server (GRAPH.COPY), read
+        at leisure and dropped after. Neo4j: one transaction holding the commit counter's lock,
+        which every numbered change takes last before it commits. Only `read` and `describe`
+        are meant to be used on it."""
 
     def close(self) -> None: ...
