@@ -5,8 +5,11 @@ the stored records that point at them. Whole-graph validation is for audits.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from functools import cache
 from typing import Any
 
@@ -15,10 +18,11 @@ import pyshacl_turbo
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
-from catalog.changeset import ChangeSet
-from catalog.graphmap import nodes_to_graph
+from catalog.changeset import ChangeSet, Origin
+from catalog.graphmap import Node, nodes_to_graph
 from catalog.ontology import codelists_graph, mapping
 from catalog.problems import Problem
+from catalog.store import cypher
 from catalog.store.port import GraphStore
 from catalog.vocab import CODE, GC, SHAPES_DIR
 
@@ -41,35 +45,207 @@ def shapes_graph() -> Graph:
     return g
 
 
+# Records per validation batch: a bulk load is validated part by part, each part with the
+# neighbourhood its shapes reach, so one SHACL run never holds the whole submission (issue 7).
+BATCH = 20_000
+
+# Duty and service IDs are unique (R-3.2, R-4.2): the shapes join records on them, so the
+# records holding the same ID are part of a record's neighbourhood (cypher.SAME_ID).
+ID_TERMS = (GC.dutyId, GC.serviceId)
+
+# Stored nodes an audit leaves alone: code lists are govcat's own (tests/test_shapes.py), and
+# the trail and cycle state are written by the cycle, not by people.
+UNJUDGED = frozenset({"Concept", "ConceptScheme", "Activity", "Association", "Agent",
+                      "AgencyStep"})
+STORED = Origin("stored record")
+
+
+@cache
+def inverse_terms() -> frozenset[URIRef]:
+    """The predicates the shapes follow backwards to the record they judge: sh:inversePath,
+    and `?x <predicate> $this` in SPARQL constraints (a link's chain, R-6.1). A record of a
+    submission pointing at a judged one by any other predicate is not read when judging it."""
+    shapes = shapes_graph()
+    found = {o for o in shapes.objects(None, SH.inversePath) if isinstance(o, URIRef)}
+    for query in shapes.objects(None, SH.select):
+        for term in re.findall(r"\?\w+\s+(<[^>]+>|[A-Za-z]\w*:\w+)\s+\$this\b", str(query)):
+            found.add(URIRef(term[1:-1]) if term.startswith("<")
+                      else shapes.namespace_manager.expand_curie(term))
+    return frozenset(found)
+
+
+class _Index:
+    """A submission's triples by subject and by object, read once: a bulk load asks for the
+    triples of each record several times, and rdflib's lookups dominate otherwise."""
+
+    def __init__(self, graph: Graph) -> None:
+        self.out: dict[URIRef, list[tuple[URIRef, Any]]] = {}
+        self.into: dict[URIRef, list[tuple[URIRef, URIRef]]] = {}
+        for s, p, o in graph:
+            self.out.setdefault(s, []).append((p, o))  # type: ignore[arg-type]
+            if isinstance(o, URIRef):
+                self.into.setdefault(o, []).append((s, p))  # type: ignore[arg-type]
+
+    def copy(self, subjects: Iterable[URIRef], data: Graph) -> None:
+        add = data.add
+        for s in subjects:
+            for p, o in self.out.get(s, ()):
+                add((s, p, o))
+
+    def targets(self, subjects: Iterable[URIRef]) -> set[URIRef]:
+        return {o for s in subjects for _, o in self.out.get(s, ())
+                if isinstance(o, URIRef) and not o.startswith(CODE)}
+
+
+class _Reach:
+    """Descriptions gathered into a data graph, each taken from the submission when it defines
+    the record, else from the store."""
+
+    def __init__(self, cs: ChangeSet, index: _Index, store: GraphStore | None, data: Graph,
+                 loaded: set[URIRef]) -> None:
+        self.cs, self.index, self.store, self.data, self.loaded = cs, index, store, data, loaded
+        self.nodes: list[Node] = []
+
+    def load(self, iris: set[URIRef]) -> set[URIRef]:
+        """Load the records not loaded yet; return what they point at."""
+        new = iris - self.loaded
+        self.loaded |= new
+        mine = {i for i in new if i in self.cs.subjects}
+        self.index.copy(mine, self.data)
+        found = self.index.targets(mine)
+        if self.store is not None and new - mine:
+            nodes = self.store.describe(sorted(map(str, new - mine)))
+            self.nodes += nodes
+            found |= {URIRef(t) for n in nodes for ts in n.rels.values() for t in ts
+                      if not t.startswith(CODE)}
+        return found
+
+
+def _stored_around(store: GraphStore, judged: set[URIRef], ids: set[str],
+                   subjects: set[URIRef]) -> set[URIRef]:
+    """Stored records a change to `judged` can break: those pointing at it, one or two steps
+    back (a chain whose link's service changes agency, R-6.1), and those holding the same
+    duty or service ID (R-3.2, R-4.2). Records the submission redefines are judged as its."""
+    around = {URIRef(i) for i in store.referrers(sorted(map(str, judged)))} - subjects
+    if ids:
+        around |= {URIRef(r["iri"]) for r in store.read(cypher.SAME_ID, {"ids": sorted(ids)})}
+    around -= subjects
+    back = {URIRef(i) for i in store.referrers(sorted(map(str, around)))} if around else set()
+    return around | (back - subjects - judged)
+
+
 def neighbourhood(
-    cs: ChangeSet, store: GraphStore | None
+    cs: ChangeSet, store: GraphStore | None, part: Sequence[URIRef] | None = None,
+    around: bool = True, index: _Index | None = None,
 ) -> tuple[Graph, list[URIRef], bool]:
-    """The data graph to validate, its focus nodes, and whether it holds other records (stored
-    neighbours that are read by the shapes but not judged)."""
-    data = Graph()
-    data += cs.graph
-    data += codelists_graph()
+    """The data graph to judge `part` of a submission (all of it by default), its focus nodes,
+    and whether it holds other records (read by the shapes but not judged).
+
+    The shapes read at most two steps from the record they judge (a chain's links' services'
+    agencies, R-6.1), one step back (a link's chain), and across records holding the same
+    duty or service ID. So the judged records are those of `part` and the stored records a
+    change to them can break (_stored_around); the data graph holds those and everything two
+    steps out from them, and the records of the submission pointing at them.
+
+    `around=False` (an audit of stored records, each judged in its own part): the stored
+    records pointing at `part` are read, not judged again."""
     subjects = set(cs.subjects)
-    focus = set(subjects)
-    others = False
-    if store is not None:
-        referenced = {o for o in cs.graph.objects() if isinstance(o, URIRef)
-                      and o not in subjects and not str(o).startswith(CODE)}
-        referrers = {URIRef(i) for i in store.referrers(sorted(map(str, subjects)))} - subjects
-        first = store.describe(sorted(map(str, referenced | referrers)))
-        # Stored records that point at a changed one are re-checked, so they need their own
-        # targets too (a service's units, when one of its duties changes).
-        second = {t for n in first if URIRef(n.iri) in referrers for ts in n.rels.values()
-                  for t in ts} - {str(x) for x in subjects | referenced | referrers}
-        nodes = first + store.describe(sorted(t for t in second if not t.startswith(CODE)))
-        nodes_to_graph([n for n in nodes if URIRef(n.iri) not in subjects], data)
-        focus |= referrers
-        others = any(URIRef(n.iri) not in focus for n in nodes)
-    return data, sorted(focus), others
+    judged = set(part) if part is not None else subjects
+    index = index or _Index(cs.graph)
+    data = Graph()
+    data += codelists_graph()
+    if part is None:
+        data += cs.graph
+    else:
+        index.copy(judged, data)
+    ids = {str(o) for s in judged for p, o in index.out.get(s, ()) if p in ID_TERMS}
+    stored: set[URIRef] = set()
+    if store is not None and around:
+        stored = _stored_around(store, judged, ids, subjects)
+    elif store is not None:
+        stored = {URIRef(i) for i in store.referrers(sorted(map(str, judged)))} - subjects
+    near: set[URIRef] = set()
+    backwards = inverse_terms()
+    for x in judged:
+        for s, p in index.into.get(x, ()):
+            if s not in subjects:  # a stored chain's new gc:hasLink (records_rdf._chain_link)
+                data.add((s, p, x))
+            elif p in backwards:
+                near.add(s)
+    if ids:
+        near |= {s for p in ID_TERMS for s, o in cs.graph.subject_objects(p)
+                 if str(o) in ids and isinstance(s, URIRef)}
+    near = (near & subjects) - judged
+    reach = _Reach(cs, index, store, data, set(judged) if part is not None else set(subjects))
+    # The submission's records pointing at a judged one are read for their own triples (a
+    # link's chain, by sh:inversePath); they are judged, with what they reach, in their part.
+    reach.load(near)
+    one = index.targets(judged) | reach.load(stored)
+    reach.load(reach.load(one))
+    nodes_to_graph(reach.nodes, data)
+    focus = judged | stored if around else judged
+    return data, sorted(focus), bool(reach.loaded - focus)
 
 
-def validate(cs: ChangeSet, store: GraphStore | None) -> list[Problem]:
-    data, focus, others = neighbourhood(cs, store)
+def validate(cs: ChangeSet, store: GraphStore | None, batch: int = BATCH) -> list[Problem]:
+    """Every SHACL problem of a submission against the store: judged in parts of `batch`
+    records, each with its own neighbourhood (the same answer as judging it whole:
+    tests/test_incremental_validation.py)."""
+    subjects = list(cs.subjects)
+    if len(subjects) <= batch:
+        return _sorted(_judge(cs, *neighbourhood(cs, store)))
+    found: set[Problem] = set()
+    index = _Index(cs.graph)
+    for start in range(0, len(subjects), batch):
+        part = subjects[start:start + batch]
+        found.update(_judge(cs, *neighbourhood(cs, store, part, index=index)))
+    return _sorted(found)
+
+
+def validate_all(connect: Callable[[], GraphStore], processes: int | None = None,
+                 batch: int = 5_000) -> list[Problem]:
+    """Every stored record judged (`govcat validate --all`, an audit): in parts of `batch`
+    records, each with its neighbourhood, on every core (a process per core, each with its
+    own connection to the store; `connect` must be picklable)."""
+    store = connect()
+    parts: list[list[str]] = []
+    after = ""
+    while page := [r["iri"] for r in store.read(cypher.ALL_IRIS_PAGE,
+                                                {"after": after, "limit": batch})]:
+        parts.append(page)
+        after = page[-1]
+    store.close()
+    workers = max(1, min(processes or os.cpu_count() or 1, len(parts)))
+    if workers == 1:
+        found = [p for part in parts for p in _judge_stored(connect, part)]
+    else:
+        context = multiprocessing.get_context("spawn")  # fresh connections, no forked sockets
+        with ProcessPoolExecutor(workers, mp_context=context) as pool:
+            found = [p for done in pool.map(_judge_stored, [connect] * len(parts), parts)
+                     for p in done]
+    return _sorted(found)
+
+
+def _judge_stored(connect: Callable[[], GraphStore], iris: list[str]) -> list[Problem]:
+    store = connect()
+    try:
+        nodes = [n for n in store.describe(iris) if n.label not in UNJUDGED]
+        cs = ChangeSet(graph=nodes_to_graph(nodes))
+        cs.subjects = {URIRef(n.iri): STORED for n in nodes}
+        if not cs.subjects:
+            return []
+        return _judge(cs, *neighbourhood(cs, store, list(cs.subjects), around=False))
+    finally:
+        store.close()
+
+
+def _sorted(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(set(problems), key=lambda p: (p.source or "", p.sheet or "", p.row or 0,
+                                                p.column or "", p.focus or "",
+                                                p.message_en, p.value or ""))
+
+
+def _judge(cs: ChangeSet, data: Graph, focus: list[URIRef], others: bool) -> list[Problem]:
     if not focus:
         return []
     # pyshacl filters targets against focus_nodes as a list (quadratic in a bulk load), so the
@@ -84,8 +260,7 @@ def validate(cs: ChangeSet, store: GraphStore | None) -> list[Problem]:
     # Only the report's own results: nested sh:detail results explain a parent, not a fault.
     top = [r for report in results.subjects(RDF.type, SH.ValidationReport)
            for r in results.objects(report, SH.result) if isinstance(r, URIRef | BNode)]
-    return sorted((_problem(results, r, cs) for r in top),
-                  key=lambda p: (p.source or "", p.sheet or "", p.row or 0, p.column or ""))
+    return [_problem(results, r, cs) for r in top]
 
 
 def _messages(results: Graph, result: URIRef | BNode) -> tuple[str, str]:

@@ -130,9 +130,38 @@ def load(paths: PathsArg, token: TokenOpt = None, by: ByOpt = None) -> None:
 
 
 @app.command()
-def validate(paths: PathsArg, token: TokenOpt = None, by: ByOpt = None) -> None:
-    """Dry run of `load`: the same report, nothing stored; exit 1 on any problem."""
-    raise typer.Exit(_load(paths, dry_run=True, token=token, by=by))
+def validate(
+    paths: Annotated[list[Path] | None, typer.Argument(
+        exists=True, help="workbooks, CSV folders, RDF")] = None,
+    token: TokenOpt = None, by: ByOpt = None,
+    whole: Annotated[bool, typer.Option(
+        "--all", help="judge every stored record instead (an audit), on every core")] = False,
+    processes: Annotated[int | None, typer.Option(help="with --all: processes to use")] = None,
+) -> None:
+    """Dry run of `load`: the same report, nothing stored; exit 1 on any problem. With --all,
+    every stored record is judged against the shapes instead (issue 7)."""
+    if whole == bool(paths):
+        raise typer.BadParameter("give files to check, or --all (not both)")
+    if not whole:
+        raise typer.Exit(_load(paths or [], dry_run=True, token=token, by=by))
+    raise typer.Exit(_validate_stored(processes))
+
+
+def _validate_stored(processes: int | None) -> int:
+    from functools import partial
+
+    from catalog.store import open_store
+    from catalog.validation import validate_all
+
+    settings = Settings()
+    _registry(settings)  # starts the embedded store if it is not running
+    started = time.perf_counter()
+    problems = validate_all(partial(open_store, settings), processes)
+    took = time.perf_counter() - started
+    for p in problems:
+        typer.echo(f"  {p}")
+    typer.echo(f"{len(problems)} problem(s) in the stored catalog ({took:.1f} s)")
+    return 1 if problems else 0
 
 
 @app.command()

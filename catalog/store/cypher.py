@@ -27,6 +27,13 @@ REFERRERS = (
     "RETURN DISTINCT x.iri AS iri"
 )
 
+# The records holding any of these duty or service IDs (catalog.validation: the shapes that
+# keep IDs unique join on them, R-3.2, R-4.2).
+SAME_ID = (
+    "MATCH (n:Duty) WHERE n.dutyId IN $ids RETURN n.iri AS iri "
+    "UNION MATCH (n:PublicService) WHERE n.serviceId IN $ids RETURN n.iri AS iri"
+)
+
 ALL_IRIS_PAGE = (
     "MATCH (n:Resource) WHERE n.iri > $after "
     "RETURN n.iri AS iri ORDER BY iri LIMIT $limit"
@@ -95,7 +102,7 @@ def all_write_statement() -> str:
 
 
 def fixed_statements() -> Sequence[str]:
-    return (DESCRIBE, REFERRERS, ALL_IRIS_PAGE, AGENCY_IRIS, COUNT_BY_LABEL,
+    return (DESCRIBE, REFERRERS, SAME_ID, ALL_IRIS_PAGE, AGENCY_IRIS, COUNT_BY_LABEL,
             COUNT_RELATIONSHIPS, COUNT_IRIS, DELETE_ALL)
 
 
