@@ -7,8 +7,12 @@ see one shape of input and every error can be traced to a file, sheet, row and c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from rdflib import Graph, URIRef
+
+if TYPE_CHECKING:
+    from catalog.graphmap import Node
 
 
 @dataclass(frozen=True)
@@ -37,6 +41,9 @@ class ChangeSet:
     subjects: dict[URIRef, Origin] = field(default_factory=dict)
     columns: dict[tuple[URIRef, URIRef], str] = field(default_factory=dict)
     duplicates: list[tuple[URIRef, Origin, Origin]] = field(default_factory=list)
+    # The records as store nodes, with the sizes they were made at (catalog.registry._nodes).
+    nodes: tuple[tuple[int, int], list[Node]] | None = field(default=None, repr=False,
+                                                              compare=False)
 
     def origin(self, node: URIRef) -> Origin | None:
         return self.subjects.get(node)
