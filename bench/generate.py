@@ -903,7 +903,8 @@ def generate(out: Path, scale: float, seed: int = 7, parts: int = 1) -> dict[str
         # A flow goes with the later of its agencies' slices (the dataset's agency and its
         # host are in one slice), where both its systems are already stored.
         _flows(catalog, total["data_flows"], seed,
-               lambda x, t: ws[max(part[x], part[host[x]], part[t])]["data_flows"], counts)
+               lambda x, t: ws[part[x] if part[x] == part[host[x]] == part[t] else -1][
+                   "data_flows"], counts)
         _chains(catalog, total["chains"], seed, ws[-1], counts)
     return counts
 
@@ -914,11 +915,11 @@ def _partition(agencies: list[Agency], host: list[int], rows: list[int],
     submissions: every reference of an agency's records points into its own slice or an
     earlier one.
 
-    Agencies form groups kept whole: a subsidiary, provincial office or delegated body goes with
-    its parent, and an agency whose datasets live in another agency's systems goes with that
-    agency. What still crosses groups is a national organization's parent_code (its ministry),
-    so the groups are placed in dependency order (a cycle among them is merged into one group),
-    each in a slice not before its dependencies' slices, balancing the slices' rows.
+    Agencies form groups kept whole: every agency goes with its parent (parent_code), and an
+    agency whose datasets live in another agency's systems goes with that agency. So no
+    reference crosses slices but the data flows between them, which go to the last part with
+    the chains: the slices before it can be loaded in any order, or at the same time (as
+    agencies do), and the groups are placed largest first, each in the least loaded slice.
     Deterministic: ties go to the group of the earliest agency and to the earliest slice."""
     n = len(agencies)
     index = {a.code: i for i, a in enumerate(agencies)}
@@ -939,10 +940,7 @@ def _partition(agencies: list[Agency], host: list[int], rows: list[int],
     for i, a in enumerate(agencies):
         p = index.get(a.parent) if a.parent else None
         if p is not None:
-            if a.role in ("ministry", "national"):
-                parents.append((i, p))
-            else:
-                union(i, p)
+            union(i, p)
         union(i, host[i])
     while True:
         deps: dict[int, set[int]] = {find(i): set() for i in range(n)}

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from catalog.graphmap import Node
-from catalog.store.port import GraphStore, ReadOnlyViolation, StoreChange
+from catalog.store.falkordb_server import FalkorServer
+from catalog.store.falkordb_store import FalkorStore
+from catalog.store.port import GraphStore, ReadOnlyViolation, StoreChange, StoreError
 
 A = "https://govcat.test/id/agency/A"
 D1 = "https://govcat.test/id/agency/A/duty/1"
@@ -84,3 +88,32 @@ def test_persian_text_survives_the_round_trip(store: GraphStore) -> None:
     title = "صدور شناسنامهٔ المثنی — «نوبت» ۱۲ \"quoted\" \\ back"
     store.apply(StoreChange([Node(D1, "Duty", {"title@fa": title, "ref": "1"})]))
     assert store.describe([D1])[0].props["title@fa"] == title
+
+
+def test_two_commands_setting_up_a_new_store_at_once_both_succeed(
+        falkor_server: FalkorServer) -> None:
+    """Two `govcat load`s started together on a new FalkorDB graph both read "no index yet"
+    and both create it; the second must not fail (FalkorDB answers "already indexed"; Neo4j's
+    constraints are created IF NOT EXISTS)."""
+    stores = [FalkorStore(falkor_server.connect(), "setup-race") for _ in range(2)]
+    stores[0].clear()
+    errors: list[BaseException] = []
+
+    def setup_as_if_first(store: FalkorStore) -> None:
+        try:
+            for _ in range(2):  # as a command that read the empty index list would
+                store._create_index("CREATE INDEX FOR (n:Resource) ON (n.iri)")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=setup_as_if_first, args=(s,)) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    stores[1].setup()
+    assert "Resource" in {r["label"] for r in stores[1].read(
+        "CALL db.indexes() YIELD label RETURN label")}
+    with pytest.raises(StoreError, match="already indexed"):  # the error that is let pass
+        stores[1]._run("CREATE INDEX FOR (n:Resource) ON (n.iri)", None, read_only=False)

@@ -125,13 +125,21 @@ class FalkorStore:
         indexed = self._run("CALL db.indexes() YIELD label, properties RETURN label, properties",
                             None, read_only=False)
         if not any(r["label"] == "Resource" and "iri" in r["properties"] for r in indexed):
-            self._run(_INDEX, None, read_only=False)
+            self._create_index(_INDEX)
             self._housekeeping()
         if not any(r["label"] == cypher.COUNTER_LABEL for r in indexed):
-            self._run(COUNTER_INDEX, None, read_only=False)
+            self._create_index(COUNTER_INDEX)
         for label, key, _ in cypher.SIDE_KEYS:
             if not any(r["label"] == label for r in indexed):
-                self._run(side_index(label, key), None, read_only=False)
+                self._create_index(side_index(label, key))
+
+    def _create_index(self, statement: str) -> None:
+        try:
+            self._run(statement, None, read_only=False)
+        except StoreError as exc:
+            # Two commands starting on a new store at once (two loads) both create it.
+            if "already indexed" not in str(exc):
+                raise
 
     def _housekeeping(self) -> None:
         if self._rewrite_aof is not None:
