@@ -162,8 +162,11 @@ def neighbourhood(
     stored: set[URIRef] = set()
     if store is not None and around:
         stored = _stored_around(store, judged, ids, subjects)
-    elif store is not None:
-        stored = {URIRef(i) for i in store.referrers(sorted(map(str, judged)))} - subjects
+    elif store is not None:  # an audit: each stored record is judged in its own part
+        types = sorted(t.name for p in inverse_terms() if (t := mapping().term(p)) is not None)
+        rows = store.read(cypher.REFERRERS_BY, {"iris": sorted(map(str, judged)),
+                                                "types": types})
+        stored = {URIRef(r["iri"]) for r in rows} - subjects
     near: set[URIRef] = set()
     backwards = inverse_terms()
     for x in judged:
@@ -179,8 +182,8 @@ def neighbourhood(
     reach = _Reach(cs, index, store, data, set(judged) if part is not None else set(subjects))
     # The submission's records pointing at a judged one are read for their own triples (a
     # link's chain, by sh:inversePath); they are judged, with what they reach, in their part.
-    reach.load(near)
-    one = index.targets(judged) | reach.load(stored)
+    reach.load(near | (stored if not around else set()))
+    one = index.targets(judged) | (reach.load(stored) if around else set())
     reach.load(reach.load(one))
     nodes_to_graph(reach.nodes, data)
     focus = judged | stored if around else judged

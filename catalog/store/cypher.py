@@ -27,6 +27,13 @@ REFERRERS = (
     "RETURN DISTINCT x.iri AS iri"
 )
 
+# REFERRERS by these relationship types only (catalog.validation: an audit reads the records
+# the shapes reach backwards, not every record pointing at a judged one).
+REFERRERS_BY = (
+    "MATCH (x:Resource)-[r]->(n:Resource) WHERE n.iri IN $iris AND type(r) IN $types "
+    "RETURN DISTINCT x.iri AS iri"
+)
+
 # The records holding any of these duty or service IDs (catalog.validation: the shapes that
 # keep IDs unique join on them, R-3.2, R-4.2).
 SAME_ID = (
@@ -102,7 +109,7 @@ def all_write_statement() -> str:
 
 
 def fixed_statements() -> Sequence[str]:
-    return (DESCRIBE, REFERRERS, SAME_ID, ALL_IRIS_PAGE, AGENCY_IRIS, COUNT_BY_LABEL,
+    return (DESCRIBE, REFERRERS, REFERRERS_BY, SAME_ID, ALL_IRIS_PAGE, AGENCY_IRIS, COUNT_BY_LABEL,
             COUNT_RELATIONSHIPS, COUNT_IRIS, DELETE_ALL)
 
 
