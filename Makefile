@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LINT_STAMP := tools/cypher-lint/node_modules/.installed-stamp
 HARNESS := tools/neo4j-harness/target/classpath.txt
+WRK := tools/wrk/usr/bin/wrk
+SCALE ?= 1.0
 
 .PHONY: run test setup lint check demo bench clean
 
@@ -38,11 +40,23 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy catalog
 
-test: $(STAMP) $(LINT_STAMP) $(HARNESS) lint
+test: $(STAMP) $(LINT_STAMP) $(HARNESS) $(WRK) lint
 	$(BIN)/pytest
 
-bench: $(STAMP)
-	$(BIN)/python bench/load.py
+# wrk (HTTP load tool, bench/national.py) from Debian's packages, unpacked into tools/wrk
+# without root; its LuaJIT is not installed on the machine, so it comes along (national.py
+# points LD_LIBRARY_PATH at it). libssl3 and libc are the system's.
+$(WRK):
+	rm -rf tools/wrk && mkdir -p tools/wrk/debs
+	cd tools/wrk/debs && (apt-get download wrk libluajit-5.1-2 || \
+		(apt-get update -qq && apt-get download wrk libluajit-5.1-2))
+	for deb in tools/wrk/debs/*.deb; do dpkg -x "$$deb" tools/wrk; done
+	rm -rf tools/wrk/debs
+	touch $@
+
+# The national-scale benchmark (issue 7): `make bench SCALE=0.01` for a quick run.
+bench: $(STAMP) $(WRK)
+	$(BIN)/python bench/national.py --scale $(SCALE)
 
 clean:
-	rm -rf $(VENV) tools/cypher-lint/node_modules tools/neo4j-harness/target var
+	rm -rf $(VENV) tools/cypher-lint/node_modules tools/neo4j-harness/target tools/wrk var

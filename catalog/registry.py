@@ -79,7 +79,9 @@ class Registry:
                                     source=_source(cs, exc.subject), focus=exc.subject))
             return problems
         problems.extend(_cycle_owned(cs, nodes))
-        return problems + validate(cs, self.store)
+        stored = {n.iri: n for n in self._stored(n.iri for n in nodes)}
+        unchanged = frozenset(URIRef(n.iri) for n in nodes if stored.get(n.iri) == n)
+        return problems + validate(cs, self.store, unchanged=unchanged)
 
     def submit(self, cs: ChangeSet, actor: Principal = OPERATOR,
                action: str = "import") -> Outcome:

@@ -23,6 +23,7 @@ from catalog.graphmap import Node, nodes_to_graph
 from catalog.ontology import codelists_graph, mapping
 from catalog.problems import Problem
 from catalog.store import cypher
+from catalog.store.obligations_cypher import OBLIGATION_LABELS
 from catalog.store.port import GraphStore
 from catalog.vocab import CODE, GC, SHAPES_DIR
 
@@ -53,10 +54,11 @@ BATCH = 20_000
 # records holding the same ID are part of a record's neighbourhood (cypher.SAME_ID).
 ID_TERMS = (GC.dutyId, GC.serviceId)
 
-# Stored nodes an audit leaves alone: code lists are govcat's own (tests/test_shapes.py), and
-# the trail and cycle state are written by the cycle, not by people.
+# Stored nodes neither judged nor read as neighbours: code lists are govcat's own
+# (tests/test_shapes.py); the trail, the cycle's state and obligations are written by the
+# cycle, not by people (and a bulk load's change event points at every record it stored).
 UNJUDGED = frozenset({"Concept", "ConceptScheme", "Activity", "Association", "Agent",
-                      "AgencyStep"})
+                      "AgencyStep"}) | OBLIGATION_LABELS
 STORED = Origin("stored record")
 
 
@@ -126,17 +128,32 @@ def _stored_around(store: GraphStore, judged: set[URIRef], ids: set[str],
     """Stored records a change to `judged` can break: those pointing at it, one or two steps
     back (a chain whose link's service changes agency, R-6.1), and those holding the same
     duty or service ID (R-3.2, R-4.2). Records the submission redefines are judged as its."""
-    around = {URIRef(i) for i in store.referrers(sorted(map(str, judged)))} - subjects
+    around = _record_referrers(store, judged) if judged else set()
     if ids:
         around |= {URIRef(r["iri"]) for r in store.read(cypher.SAME_ID, {"ids": sorted(ids)})}
     around -= subjects
-    back = {URIRef(i) for i in store.referrers(sorted(map(str, around)))} if around else set()
+    back = _record_referrers(store, around) if around else set()
     return around | (back - subjects - judged)
+
+
+def _inverse_referrers(store: GraphStore, iris: set[URIRef]) -> set[URIRef]:
+    """Stored records pointing at these by a predicate the shapes follow backwards."""
+    if not iris:
+        return set()
+    types = sorted(t.name for p in inverse_terms() if (t := mapping().term(p)) is not None)
+    rows = store.read(cypher.REFERRERS_BY, {"iris": sorted(map(str, iris)), "types": types})
+    return {URIRef(r["iri"]) for r in rows}
+
+
+def _record_referrers(store: GraphStore, iris: set[URIRef]) -> set[URIRef]:
+    rows = store.read(cypher.RECORD_REFERRERS, {"iris": sorted(map(str, iris))})
+    return {URIRef(r["iri"]) for r in rows if UNJUDGED.isdisjoint(r["labels"])}
 
 
 def neighbourhood(
     cs: ChangeSet, store: GraphStore | None, part: Sequence[URIRef] | None = None,
     around: bool = True, index: _Index | None = None,
+    unchanged: frozenset[URIRef] = frozenset(),
 ) -> tuple[Graph, list[URIRef], bool]:
     """The data graph to judge `part` of a submission (all of it by default), its focus nodes,
     and whether it holds other records (read by the shapes but not judged).
@@ -147,8 +164,8 @@ def neighbourhood(
     change to them can break (_stored_around); the data graph holds those and everything two
     steps out from them, and the records of the submission pointing at them.
 
-    `around=False` (an audit of stored records, each judged in its own part): the stored
-    records pointing at `part` are read, not judged again."""
+    `around=False` (an audit of stored records, each judged in its own part): no stored record
+    is judged but those of `part`."""
     subjects = set(cs.subjects)
     judged = set(part) if part is not None else subjects
     index = index or _Index(cs.graph)
@@ -161,47 +178,50 @@ def neighbourhood(
     ids = {str(o) for s in judged for p, o in index.out.get(s, ()) if p in ID_TERMS}
     stored: set[URIRef] = set()
     if store is not None and around:
-        stored = _stored_around(store, judged, ids, subjects)
-    elif store is not None:  # an audit: each stored record is judged in its own part
-        types = sorted(t.name for p in inverse_terms() if (t := mapping().term(p)) is not None)
-        rows = store.read(cypher.REFERRERS_BY, {"iris": sorted(map(str, judged)),
-                                                "types": types})
-        stored = {URIRef(r["iri"]) for r in rows} - subjects
+        stored = _stored_around(store, judged - unchanged, ids, subjects)
     near: set[URIRef] = set()
     backwards = inverse_terms()
     for x in judged:
         for s, p in index.into.get(x, ()):
             if s not in subjects:  # a stored chain's new gc:hasLink (records_rdf._chain_link)
                 data.add((s, p, x))
+                near.add(s)
             elif p in backwards:
                 near.add(s)
+    if store is not None:
+        # Stored records pointing backwards at a judged one (a link's chain) are read.
+        near |= _inverse_referrers(store, judged | stored) - subjects
     if ids:
         near |= {s for p in ID_TERMS for s, o in cs.graph.subject_objects(p)
                  if str(o) in ids and isinstance(s, URIRef)}
-    near = (near & subjects) - judged
+    near -= judged | stored
     reach = _Reach(cs, index, store, data, set(judged) if part is not None else set(subjects))
-    # The submission's records pointing at a judged one are read for their own triples (a
-    # link's chain, by sh:inversePath); they are judged, with what they reach, in their part.
-    reach.load(near | (stored if not around else set()))
-    one = index.targets(judged) | (reach.load(stored) if around else set())
+    # Records pointing backwards at a judged one are read for their own triples (a link's
+    # chain, by sh:inversePath); those of the submission are judged in their own part.
+    reach.load(near)
+    one = index.targets(judged) | reach.load(stored)
     reach.load(reach.load(one))
     nodes_to_graph(reach.nodes, data)
     focus = judged | stored if around else judged
     return data, sorted(focus), bool(reach.loaded - focus)
 
 
-def validate(cs: ChangeSet, store: GraphStore | None, batch: int = BATCH) -> list[Problem]:
+def validate(cs: ChangeSet, store: GraphStore | None, batch: int = BATCH,
+             unchanged: frozenset[URIRef] = frozenset()) -> list[Problem]:
     """Every SHACL problem of a submission against the store: judged in parts of `batch`
     records, each with its own neighbourhood (the same answer as judging it whole:
-    tests/test_incremental_validation.py)."""
+    tests/test_incremental_validation.py). `unchanged`: records of the submission equal to
+    their stored version; they are judged, but the stored records around them are not judged
+    again (nothing they read changed: a law cited by every agency, loaded again)."""
     subjects = list(cs.subjects)
     if len(subjects) <= batch:
-        return _sorted(_judge(cs, *neighbourhood(cs, store)))
+        return _sorted(_judge(cs, *neighbourhood(cs, store, unchanged=unchanged)))
     found: set[Problem] = set()
     index = _Index(cs.graph)
     for start in range(0, len(subjects), batch):
         part = subjects[start:start + batch]
-        found.update(_judge(cs, *neighbourhood(cs, store, part, index=index)))
+        found.update(_judge(cs, *neighbourhood(cs, store, part, index=index,
+                                               unchanged=unchanged)))
     return _sorted(found)
 
 

@@ -27,6 +27,13 @@ REFERRERS = (
     "RETURN DISTINCT x.iri AS iri"
 )
 
+# The records pointing at these, with their labels: catalog.validation leaves out the cycle's
+# and the trail's nodes (a bulk load's change event points at every record it stored).
+RECORD_REFERRERS = (
+    "MATCH (x:Resource)-[]->(n:Resource) WHERE n.iri IN $iris "
+    "RETURN DISTINCT x.iri AS iri, labels(x) AS labels"
+)
+
 # REFERRERS by these relationship types only (catalog.validation: an audit reads the records
 # the shapes reach backwards, not every record pointing at a judged one).
 REFERRERS_BY = (
@@ -109,8 +116,8 @@ def all_write_statement() -> str:
 
 
 def fixed_statements() -> Sequence[str]:
-    return (DESCRIBE, REFERRERS, REFERRERS_BY, SAME_ID, ALL_IRIS_PAGE, AGENCY_IRIS, COUNT_BY_LABEL,
-            COUNT_RELATIONSHIPS, COUNT_IRIS, DELETE_ALL)
+    return (DESCRIBE, REFERRERS, RECORD_REFERRERS, REFERRERS_BY, SAME_ID, ALL_IRIS_PAGE,
+            AGENCY_IRIS, COUNT_BY_LABEL, COUNT_RELATIONSHIPS, COUNT_IRIS, DELETE_ALL)
 
 
 def write_batches(
