@@ -70,7 +70,8 @@ from graph_queries import named  # noqa: E402
 from loaders.schema import SHEET_BY_NAME, header_to_key, sheet_for  # noqa: E402
 from loaders.spreadsheet import read_csv_folder  # noqa: E402
 
-BASE = "https://govcat.bench/id/"
+# --reuse of a country loaded with another base IRI: GOVCAT_BENCH_BASE_IRI names it
+BASE = os.environ.get("GOVCAT_BENCH_BASE_IRI", "https://govcat.bench/id/")
 GRAPH = "govcat"  # the graph every govcat command uses (GOVCAT_GRAPH unset)
 DEMO = ROOT / "demo" / "govcat-demo.xlsx"
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -606,7 +607,7 @@ def step_reused(o: Options, work: Path, report: Report) -> list[Path]:
                f"{sum(counts.values()):,} in {len(folders)} submission(s) (generated before)")
     figures = work / "load-figures.md"
     for line in figures.read_text(encoding="utf-8").splitlines() if figures.exists() else []:
-        step, what, value = (c.strip() for c in line.strip("|").split("|"))[:3]
+        step, what, value = [c.strip() for c in line.strip().strip("|").split("|")][:3]
         report.add(step, what, value)
     return folders
 
