@@ -83,10 +83,13 @@ class _Index:
     def __init__(self, graph: Graph) -> None:
         self.out: dict[URIRef, list[tuple[URIRef, Any]]] = {}
         self.into: dict[URIRef, list[tuple[URIRef, URIRef]]] = {}
+        self.holders: dict[str, set[URIRef]] = {}  # duty/service ID → records holding it
         for s, p, o in graph:
             self.out.setdefault(s, []).append((p, o))  # type: ignore[arg-type]
             if isinstance(o, URIRef):
                 self.into.setdefault(o, []).append((s, p))  # type: ignore[arg-type]
+            elif p in ID_TERMS and isinstance(s, URIRef):
+                self.holders.setdefault(str(o), set()).add(s)
 
     def copy(self, subjects: Iterable[URIRef], data: Graph) -> None:
         add = data.add
@@ -192,8 +195,7 @@ def neighbourhood(
         # Stored records pointing backwards at a judged one (a link's chain) are read.
         near |= _inverse_referrers(store, judged | stored) - subjects
     if ids:
-        near |= {s for p in ID_TERMS for s, o in cs.graph.subject_objects(p)
-                 if str(o) in ids and isinstance(s, URIRef)}
+        near |= {s for i in ids for s in index.holders.get(i, ())}
     near -= judged | stored
     reach = _Reach(cs, index, store, data, set(judged) if part is not None else set(subjects))
     # Records pointing backwards at a judged one are read for their own triples (a link's
