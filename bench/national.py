@@ -61,6 +61,7 @@ from bench.generate import generate  # noqa: E402
 from catalog import validation  # noqa: E402
 from catalog.config import Settings  # noqa: E402
 from catalog.feed import last_change  # noqa: E402
+from catalog.graphmap import graph_to_nodes  # noqa: E402
 from catalog.iris import Iris  # noqa: E402
 from catalog.ontology import codelists_graph  # noqa: E402
 from catalog.registry import Registry  # noqa: E402
@@ -382,7 +383,9 @@ def neighbourhood_size(cs: Any, registry: Registry) -> str:
     shows as n/a rather than stopping the run."""
     try:
         t0 = time.perf_counter()
-        data, focus, _ = validation.neighbourhood(cs, registry.store)
+        nodes = graph_to_nodes(cs.graph, cs.subjects)
+        seen_not = validation.unseen(nodes, registry.store.describe([n.iri for n in nodes]))
+        data, focus, _ = validation.neighbourhood(cs, registry.store, unseen=seen_not)
         took = _ms(time.perf_counter() - t0)
     except Exception as exc:
         return f"n/a ({type(exc).__name__})"

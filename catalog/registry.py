@@ -36,7 +36,7 @@ from catalog.store.port import (
     check_expected,
     record_version,
 )
-from catalog.validation import validate
+from catalog.validation import unseen, validate
 from catalog.vocab import GC
 
 # Attempts of a write whose records changed under it (Registry.apply_checked).
@@ -79,15 +79,14 @@ class Registry:
                                     source=_source(cs, exc.subject), focus=exc.subject))
             return problems
         problems.extend(_cycle_owned(cs, nodes))
-        return problems + validate(cs, self.store, unchanged=self._unchanged(nodes))
+        return problems + validate(cs, self.store, unseen=self._unseen(nodes))
 
-    def _unchanged(self, nodes: list[Node]) -> frozenset[URIRef]:
-        """The records equal to their stored version (none without a store: a dry run of a
-        file on its own, bench/generate.py's tests)."""
+    def _unseen(self, nodes: list[Node]) -> frozenset[URIRef]:
+        """The records whose change no other record's shapes see (catalog.validation.unseen;
+        none without a store: a dry run of a file on its own, bench/generate.py's tests)."""
         if self.store is None:
             return frozenset()
-        stored = {n.iri: n for n in self._stored(n.iri for n in nodes)}
-        return frozenset(URIRef(n.iri) for n in nodes if stored.get(n.iri) == n)
+        return unseen(nodes, self._stored(n.iri for n in nodes))
 
     def submit(self, cs: ChangeSet, actor: Principal = OPERATOR,
                action: str = "import") -> Outcome:

@@ -100,8 +100,9 @@ def list_page(registry: Registry, q: ResourceQuery, reader: Principal | None) ->
         "status": q.status, "text": text or None, "folds": search_folds(text)}
     if q.step_state is not None:
         params |= {"step": str(STEP_OF[q.label]), "step_state": q.step_state}
-    statement = cypher.resource_list_statement(q.label, by_step=q.step_state is not None)
-    iris = [r["iri"] for r in registry.store.read(statement, params)]
+    statement = cypher.resource_list_statement(q.label, by_step=q.step_state is not None,
+                                               by_agency=q.agency is not None)
+    iris = sorted({r["iri"] for r in registry.store.read(statement, params)})[:params["limit"]]
     more = len(iris) > min(q.limit, MAX_PAGE)
     iris = iris[:min(q.limit, MAX_PAGE)]
     found = {n.iri: n for n in only_visible(reader, registry.store.describe(iris))}

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import re
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import cache
@@ -15,35 +14,44 @@ from typing import Any
 
 import pyshacl
 import pyshacl_turbo
+from pyshacl_turbo.rdf import Input as TurboInput
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from catalog.changeset import ChangeSet, Origin
-from catalog.graphmap import Node, nodes_to_graph
+from catalog.graphmap import Node, node_triples, nodes_to_graph
 from catalog.ontology import codelists_graph, mapping
 from catalog.problems import Problem
+from catalog.shape_reach import inverse_terms, remote_terms, shapes_graph
 from catalog.store import cypher
 from catalog.store.obligations_cypher import OBLIGATION_LABELS
 from catalog.store.port import GraphStore
-from catalog.vocab import CODE, GC, SHAPES_DIR
+from catalog.vocab import CODE, GC
+
 
 # pyshacl-turbo (a Rust engine with pyshacl's API) by default: 13x faster here on a synthetic
 # catalog, and it passes the same rule suite (tests/test_shapes.py runs both engines).
 # GOVCAT_SHACL_ENGINE=pyshacl switches back to the reference implementation.
-ENGINES: dict[str, Callable[..., Any]] = {"turbo": pyshacl_turbo.validate,
-                                          "pyshacl": pyshacl.validate}
+@cache
+def _compiled() -> Any:  # pyshacl_turbo.CompiledShapes (the package is untyped)
+    return pyshacl_turbo.CompiledShapes(shapes_graph(), advanced=True)  # type: ignore[no-untyped-call]
+
+
+def _turbo(data: Graph, shacl_graph: Graph | None = None, **options: Any) -> Any:
+    """pyshacl-turbo with govcat's shapes compiled once: compiling them was a third of the
+    SHACL time of one write (issue 7)."""
+    if shacl_graph is not shapes_graph() or options.get("ont_graph") is not None:
+        return pyshacl_turbo.validate(data, shacl_graph=shacl_graph, **options)
+    options.pop("advanced", None)
+    options.pop("ont_graph", None)
+    return _compiled().validate(data, **options)
+
+
+ENGINES: dict[str, Callable[..., Any]] = {"turbo": _turbo, "pyshacl": pyshacl.validate}
 
 
 def engine() -> Callable[..., Any]:
     return ENGINES[os.environ.get("GOVCAT_SHACL_ENGINE", "turbo")]
-
-
-@cache
-def shapes_graph() -> Graph:
-    g = Graph()
-    for path in sorted(SHAPES_DIR.glob("*.ttl")):
-        g.parse(path, format="turtle")
-    return g
 
 
 # Records per validation batch: a bulk load is validated part by part, each part with the
@@ -61,19 +69,10 @@ UNJUDGED = frozenset({"Concept", "ConceptScheme", "Activity", "Association", "Ag
                       "AgencyStep"}) | OBLIGATION_LABELS
 STORED = Origin("stored record")
 
-
-@cache
-def inverse_terms() -> frozenset[URIRef]:
-    """The predicates the shapes follow backwards to the record they judge: sh:inversePath,
-    and `?x <predicate> $this` in SPARQL constraints (a link's chain, R-6.1). A record of a
-    submission pointing at a judged one by any other predicate is not read when judging it."""
-    shapes = shapes_graph()
-    found = {o for o in shapes.objects(None, SH.inversePath) if isinstance(o, URIRef)}
-    for query in shapes.objects(None, SH.select):
-        for term in re.findall(r"\?\w+\s+(<[^>]+>|[A-Za-z]\w*:\w+)\s+\$this\b", str(query)):
-            found.add(URIRef(term[1:-1]) if term.startswith("<")
-                      else shapes.namespace_manager.expand_curie(term))
-    return frozenset(found)
+# A data graph as a set of triples: filling an rdflib Graph cost more than the SHACL run on it
+# (issue 7), and pyshacl-turbo reads triples (_engine_input).
+Triple = tuple[Any, Any, Any]
+Data = set[Triple]
 
 
 class _Index:
@@ -91,11 +90,15 @@ class _Index:
             elif p in ID_TERMS and isinstance(s, URIRef):
                 self.holders.setdefault(str(o), set()).add(s)
 
-    def copy(self, subjects: Iterable[URIRef], data: Graph) -> None:
+    def copy(self, subjects: Iterable[URIRef], data: Data) -> None:
         add = data.add
         for s in subjects:
             for p, o in self.out.get(s, ()):
                 add((s, p, o))
+
+    def targets_in_codes(self, subjects: Iterable[URIRef]) -> set[URIRef]:
+        return {o for s in subjects for _, o in self.out.get(s, ())
+                if isinstance(o, URIRef) and o.startswith(CODE)}
 
     def targets(self, subjects: Iterable[URIRef]) -> set[URIRef]:
         return {o for s in subjects for _, o in self.out.get(s, ())
@@ -106,7 +109,7 @@ class _Reach:
     """Descriptions gathered into a data graph, each taken from the submission when it defines
     the record, else from the store."""
 
-    def __init__(self, cs: ChangeSet, index: _Index, store: GraphStore | None, data: Graph,
+    def __init__(self, cs: ChangeSet, index: _Index, store: GraphStore | None, data: Data,
                  loaded: set[URIRef]) -> None:
         self.cs, self.index, self.store, self.data, self.loaded = cs, index, store, data, loaded
         self.nodes: list[Node] = []
@@ -124,6 +127,18 @@ class _Reach:
             found |= {URIRef(t) for n in nodes for ts in n.rels.values() for t in ts
                       if not t.startswith(CODE)}
         return found
+
+
+def unseen(nodes: Iterable[Node], stored: Iterable[Node]) -> frozenset[URIRef]:
+    """The records among `nodes` whose stored version differs from them in no predicate a
+    shape reads on another record (shape_reach.remote_terms, ADR 0014): no other record's
+    result can change with them. A record not stored yet is seen (it may join a chain, take
+    an ID, become a unit's parent)."""
+    before = {n.iri: n for n in stored}
+    remote = remote_terms()
+    return frozenset(URIRef(n.iri) for n in nodes if n.iri in before
+                     and not any(p in remote for _, p, _ in
+                                 set(node_triples(n)) ^ set(node_triples(before[n.iri]))))
 
 
 def _stored_around(store: GraphStore, judged: set[URIRef], ids: set[str],
@@ -156,8 +171,8 @@ def _record_referrers(store: GraphStore, iris: set[URIRef]) -> set[URIRef]:
 def neighbourhood(
     cs: ChangeSet, store: GraphStore | None, part: Sequence[URIRef] | None = None,
     around: bool = True, index: _Index | None = None,
-    unchanged: frozenset[URIRef] = frozenset(),
-) -> tuple[Graph, list[URIRef], bool]:
+    unseen: frozenset[URIRef] = frozenset(),
+) -> tuple[Data, list[URIRef], bool]:
     """The data graph to judge `part` of a submission (all of it by default), its focus nodes,
     and whether it holds other records (read by the shapes but not judged).
 
@@ -172,16 +187,15 @@ def neighbourhood(
     subjects = set(cs.subjects)
     judged = set(part) if part is not None else subjects
     index = index or _Index(cs.graph)
-    data = Graph()
-    data += codelists_graph()
+    data: Data = set()
     if part is None:
-        data += cs.graph
+        index.copy(index.out, data)  # the whole submission
     else:
         index.copy(judged, data)
     ids = {str(o) for s in judged for p, o in index.out.get(s, ()) if p in ID_TERMS}
     stored: set[URIRef] = set()
     if store is not None and around:
-        stored = _stored_around(store, judged - unchanged, ids, subjects)
+        stored = _stored_around(store, judged - unseen, ids, subjects)
     near: set[URIRef] = set()
     backwards = inverse_terms()
     for x in judged:
@@ -203,27 +217,49 @@ def neighbourhood(
     reach.load(near)
     one = index.targets(judged) | reach.load(stored)
     reach.load(reach.load(one))
-    nodes_to_graph(reach.nodes, data)
+    mp = mapping()
+    for node in reach.nodes:
+        data.update(node_triples(node, mp))
+    _add_codes(data)
     focus = judged | stored if around else judged
     return data, sorted(focus), bool(reach.loaded - focus)
 
 
+@cache
+def _codes() -> _Index:
+    return _Index(codelists_graph())
+
+
+def _add_codes(data: Data) -> None:
+    """The code-list concepts the data points at, and all they point at (their schemes): what
+    the shapes can read of the code lists, which no shape reads backwards. Copying all 665
+    triples of the code lists was a third of the data graph of one edit."""
+    codes = _codes()
+    todo = {o for _, _, o in data if isinstance(o, URIRef) and o.startswith(CODE)}
+    done: set[URIRef] = set()
+    while todo:
+        done |= todo
+        codes.copy(todo, data)
+        todo = codes.targets_in_codes(todo) - done
+
+
 def validate(cs: ChangeSet, store: GraphStore | None, batch: int = BATCH,
-             unchanged: frozenset[URIRef] = frozenset()) -> list[Problem]:
+             unseen: frozenset[URIRef] = frozenset()) -> list[Problem]:
     """Every SHACL problem of a submission against the store: judged in parts of `batch`
     records, each with its own neighbourhood (the same answer as judging it whole:
-    tests/test_incremental_validation.py). `unchanged`: records of the submission equal to
-    their stored version; they are judged, but the stored records around them are not judged
-    again (nothing they read changed: a law cited by every agency, loaded again)."""
+    tests/test_incremental_validation.py). `unseen`: records of the submission whose change
+    no other record's shapes can see (`unseen`); they are judged, but the stored records
+    around them are not judged again (nothing those read changed: a law cited by every agency,
+    loaded again; a service's title edited)."""
     subjects = list(cs.subjects)
     if len(subjects) <= batch:
-        return _sorted(_judge(cs, *neighbourhood(cs, store, unchanged=unchanged)))
+        return _sorted(_judge(cs, *neighbourhood(cs, store, unseen=unseen)))
     found: set[Problem] = set()
     index = _Index(cs.graph)
     for start in range(0, len(subjects), batch):
         part = subjects[start:start + batch]
         found.update(_judge(cs, *neighbourhood(cs, store, part, index=index,
-                                               unchanged=unchanged)))
+                                               unseen=unseen)))
     return _sorted(found)
 
 
@@ -270,13 +306,13 @@ def _sorted(problems: Iterable[Problem]) -> list[Problem]:
                                                 p.message_en, p.value or ""))
 
 
-def _judge(cs: ChangeSet, data: Graph, focus: list[URIRef], others: bool) -> list[Problem]:
+def _judge(cs: ChangeSet, data: Data, focus: list[URIRef], others: bool) -> list[Problem]:
     if not focus:
         return []
     # pyshacl filters targets against focus_nodes as a list (quadratic in a bulk load), so the
     # filter is only asked for when the graph holds records that must not be judged.
     conforms, results, _ = engine()(
-        data, shacl_graph=shapes_graph(), inference="none", advanced=True,
+        _engine_input(data), shacl_graph=shapes_graph(), inference="none", advanced=True,
         focus_nodes=list[str | URIRef](focus) if others else None, allow_warnings=False,
     )
     if conforms:
@@ -286,6 +322,37 @@ def _judge(cs: ChangeSet, data: Graph, focus: list[URIRef], others: bool) -> lis
     top = [r for report in results.subjects(RDF.type, SH.ValidationReport)
            for r in results.objects(report, SH.result) if isinstance(r, URIRef | BNode)]
     return [_problem(results, r, cs) for r in top]
+
+
+def _engine_input(data: Data) -> Any:
+    """The data as the engine reads it: pyshacl-turbo's own term input (its rdf.Input of
+    format "terms", interned terms and index triples, built straight from the triples), or an
+    rdflib Graph for the reference engine."""
+    if engine() is not _turbo:
+        graph = Graph()
+        for t in data:
+            graph.add(t)
+        return graph
+    records: list[tuple[int, str, str | None, str | None]] = []
+    index: dict[Any, int] = {}
+    blank: dict[str, BNode] = {}
+
+    def intern(term: Any) -> int:
+        found = index.get(term)
+        if found is None:
+            found = index[term] = len(records)
+            if isinstance(term, Literal):
+                records.append((2, str(term), str(term.datatype) if term.datatype
+                                and not term.language else None, term.language))
+            elif isinstance(term, BNode):
+                blank[str(term)] = term
+                records.append((1, str(term), None, None))
+            else:
+                records.append((0, str(term), None, None))
+        return found
+
+    quads = [(intern(s), intern(p), intern(o), None) for s, p, o in data]
+    return TurboInput((records, quads), "terms", None, blank, {})
 
 
 def _messages(results: Graph, result: URIRef | BNode) -> tuple[str, str]:

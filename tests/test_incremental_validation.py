@@ -15,19 +15,25 @@ from pathlib import Path
 import neo4j
 import pytest
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import ORG, RDF, SH, SKOS
+from rdflib.namespace import DCTERMS, ORG, RDF, SKOS
 
 from catalog.changeset import ChangeSet, Origin
-from catalog.ontology import codelists_graph
+from catalog.graphmap import graph_to_nodes
 from catalog.problems import Problem
 from catalog.registry import Registry
 from catalog.store.falkordb_server import FalkorServer
 from catalog.store.falkordb_store import FalkorStore
 from catalog.store.neo4j_store import Neo4jStore
 from catalog.store.port import GraphStore
-from catalog.validation import _problem, engine, shapes_graph, validate, validate_all
+from catalog.validation import (
+    neighbourhood,
+    unseen,
+    validate,
+    validate_all,
+)
 from catalog.vocab import CPSV, CV, GC
 from loaders.spreadsheet import read_workbook
+from tests.support.whole import whole_problems
 
 DEMO = Path(__file__).resolve().parent.parent / "demo" / "govcat-demo.xlsx"
 Key = tuple[str | None, str | None, str, str | None]
@@ -39,16 +45,7 @@ def _key(p: Problem) -> Key:
 
 def whole(graph: Graph) -> set[Key]:
     """One SHACL run over the whole graph: the answer incremental validation must give."""
-    data = Graph()
-    data += graph
-    data += codelists_graph()
-    conforms, results, _ = engine()(data, shacl_graph=shapes_graph(), inference="none",
-                                    advanced=True, allow_warnings=False)
-    if conforms:
-        return set()
-    top = [r for rep in results.subjects(RDF.type, SH.ValidationReport)
-           for r in results.objects(rep, SH.result)]
-    return {_key(_problem(results, r, ChangeSet())) for r in top}
+    return {_key(p) for p in whole_problems(graph)}
 
 
 def demo_changeset(registry: Registry) -> ChangeSet:
@@ -220,3 +217,32 @@ def test_an_audit_of_the_store_in_parallel_parts_gives_the_whole_answer(
     got = {_key(p) for p in validate_all(_connect(request, registry.store), processes=2,
                                          batch=60)}
     assert got == expected, expected ^ got
+
+
+def test_an_edit_no_other_record_can_see_is_judged_alone(registry: Registry) -> None:
+    """A service's title edited: no shape reads a title on another record (ADR 0014), so the
+    stored records around the service are not judged again; its agency changed, they are."""
+    registry.submit(demo_changeset(registry))
+    stored = registry.export()
+    service = _of(stored, CPSV.PublicService)[0]
+
+    def focus(edit: Callable[[Graph], None]) -> list[URIRef]:
+        edited = Graph()
+        edited += stored
+        edit(edited)
+        cs = ChangeSet()
+        cs.subjects[service] = Origin("edit")
+        for t in edited.triples((service, None, None)):
+            cs.graph.add(t)
+        nodes = graph_to_nodes(cs.graph, [service])
+        seen_not = unseen(nodes, registry.store.describe([str(service)]))
+        return neighbourhood(cs, registry.store, unseen=seen_not)[1]
+
+    def retitle(g: Graph) -> None:
+        g.set((service, DCTERMS.title, Literal("عنوان تازه", lang="fa")))
+
+    def move(g: Graph) -> None:
+        g.set((service, GC.agency, _other(g, CPSV.PublicService, _agency(g, service))))
+
+    assert focus(retitle) == [service]
+    assert len(focus(move)) > 1

@@ -1,0 +1,166 @@
+"""What the shapes read, found from the shapes themselves (ADR 0014): which predicates they
+follow backwards to the record they judge, and which they read on records other than the one
+they judge. catalog.validation uses these to read and judge no more of the store than a
+write can change the answer for.
+
+A predicate is *remote* when some shape reads it on a node other than its focus node: a later
+step of a sequence path, an inverse path, the value nodes' own shapes (sh:node,
+sh:qualifiedValueShape, sh:and/or/xone/not, sh:property of a property shape), sh:class
+(rdf:type of the value), sh:targetObjectsOf, and every triple pattern of a SPARQL constraint
+or target whose subject is not $this. A change to a record that touches no remote predicate
+cannot change any other record's result.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+
+from rdflib import Graph, URIRef, Variable
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, SH
+from rdflib.plugins.sparql import algebra, prepareQuery
+from rdflib.plugins.sparql.parserutils import CompValue
+from rdflib.term import Node
+
+from catalog.vocab import SHAPES_DIR
+
+THIS = Variable("this")
+# Keys of a shape whose shapes apply to the same focus node (a node shape's), and to the value
+# nodes (a property shape's); sh:and/or/xone lists apply to either, as their shape does.
+_SAME_FOCUS = (SH.property, SH.node, SH["not"])
+_VALUE_NODES = (SH.node, SH.qualifiedValueShape, SH["not"], SH.property)
+_LISTS = (SH["and"], SH["or"], SH.xone)
+
+
+@cache
+def shapes_graph() -> Graph:
+    g = Graph()
+    for path in sorted(SHAPES_DIR.glob("*.ttl")):
+        g.parse(path, format="turtle")
+    return g
+
+
+@cache
+def inverse_terms() -> frozenset[URIRef]:
+    return inverse_terms_of(shapes_graph())
+
+
+@cache
+def remote_terms() -> frozenset[URIRef]:
+    return remote_terms_of(shapes_graph())
+
+
+def inverse_terms_of(shapes: Graph) -> frozenset[URIRef]:
+    """The predicates the shapes follow backwards to the record they judge: sh:inversePath,
+    and `?x <predicate> $this` in SPARQL constraints (a link's chain, R-6.1). A record of a
+    submission pointing at a judged one by any other predicate is not read when judging it."""
+    found = {o for o in shapes.objects(None, SH.inversePath) if isinstance(o, URIRef)}
+    for query in shapes.objects(None, SH.select):
+        for s, p, o in _sparql_triples(shapes, str(query)):
+            if o == THIS and s != THIS and isinstance(p, URIRef):
+                found.add(p)
+    return frozenset(found)
+
+
+def remote_terms_of(shapes: Graph) -> frozenset[URIRef]:
+    """The predicates some shape reads on a node other than the one it judges (module doc)."""
+    found: set[URIRef] = set(_terms(shapes.objects(None, SH.targetObjectsOf)))
+    seen: set[tuple[Node, bool]] = set()
+    roots = (set(shapes.subjects(RDF.type, SH.NodeShape))
+             | set(shapes.subjects(RDF.type, SH.PropertyShape))
+             | set(shapes.subjects(SH.property, None)))
+    for shape in roots:
+        if (None, SH.property, shape) not in shapes:  # nested shapes are walked from above
+            found |= _shape(shapes, shape, local=True, seen=seen)
+    for query in shapes.objects(None, SH.select):
+        found |= {p for s, p, _ in _sparql_triples(shapes, str(query))
+                  if s != THIS and isinstance(p, URIRef)}
+    return frozenset(found)
+
+
+def _shape(g: Graph, shape: Node, local: bool, seen: set[tuple[Node, bool]]) -> set[URIRef]:
+    """Remote predicates of one shape applied to its focus (`local`) or to another node."""
+    if (shape, local) in seen:
+        return set()
+    seen.add((shape, local))
+    found: set[URIRef] = set()
+    path = g.value(shape, SH.path)
+    if path is not None:
+        found |= {p for p, away in _path_steps(g, path) if away or not local}
+        if g.value(shape, SH["class"]) is not None:
+            found.add(RDF.type)
+        for nested in _nested(g, shape, _VALUE_NODES):
+            found |= _shape(g, nested, local=False, seen=seen)
+        return found
+    if not local or g.value(shape, SH["class"]) is not None:
+        found.add(RDF.type)
+    for nested in _nested(g, shape, _SAME_FOCUS):
+        found |= _shape(g, nested, local=local, seen=seen)
+    return found
+
+
+def _nested(g: Graph, shape: Node, keys: tuple[URIRef, ...]) -> Iterator[Node]:
+    """The shapes `shape` applies by these keys, and by sh:and/or/xone lists."""
+    for key in keys:
+        yield from g.objects(shape, key)
+    for key in _LISTS:
+        for head in g.objects(shape, key):
+            yield from Collection(g, head)
+
+
+def _path_steps(g: Graph, path: Node) -> Iterator[tuple[URIRef, bool]]:
+    """The predicates of a SHACL path in order, each with whether it is read away from the
+    node the path starts at (inverse, or repeated)."""
+    if isinstance(path, URIRef):
+        yield path, False
+        return
+    if (path, RDF.first, None) in g:  # a sequence
+        for i, step in enumerate(Collection(g, path)):
+            yield from ((p, away or i > 0) for p, away in _path_steps(g, step))
+        return
+    inverse = g.value(path, SH.inversePath)
+    if inverse is not None:
+        yield from ((p, True) for p, _ in _path_steps(g, inverse))
+        return
+    alternatives = g.value(path, SH.alternativePath)
+    if alternatives is not None:
+        for step in Collection(g, alternatives):
+            yield from _path_steps(g, step)
+        return
+    for key in (SH.zeroOrMorePath, SH.oneOrMorePath, SH.zeroOrOnePath):
+        repeated = g.value(path, key)
+        if repeated is not None:
+            yield from ((p, True) for p, _ in _path_steps(g, repeated))
+            return
+    raise ValueError(f"a SHACL path govcat cannot read: {path!r}")
+
+
+def _terms(nodes: Iterator[Node]) -> Iterator[URIRef]:
+    return (n for n in nodes if isinstance(n, URIRef))
+
+
+def _sparql_triples(shapes: Graph, query: str) -> list[tuple[Any, Any, Any]]:
+    """Every triple pattern of a SPARQL query, FILTER (NOT) EXISTS included, with the
+    shapes' prefixes; $this and ?this are the same variable."""
+    prefixes = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in shapes.namespaces() if p)
+    # pyshacl reads "...Service" before a space as SERVICE; rdflib's parser does not.
+    parsed = prepareQuery(prefixes + re.sub(r"\$this\b", "?this", query))
+    found: list[tuple[Any, Any, Any]] = []
+    _walk(parsed.algebra, found)
+    return found
+
+
+def _walk(node: Any, found: list[tuple[Any, Any, Any]]) -> None:
+    if isinstance(node, CompValue):
+        if node.name == "BGP":
+            found.extend(node["triples"])
+        elif node.name == "TriplesBlock":  # left untranslated inside FILTER (NOT) EXISTS
+            found.extend(algebra.triples(node["triples"]))
+        for value in node.values():
+            _walk(value, found)
+    elif isinstance(node, list | tuple):
+        for item in node:
+            _walk(item, found)
