@@ -7,7 +7,7 @@ see one shape of input and every error can be traced to a file, sheet, row and c
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, URIRef
 
@@ -44,6 +44,21 @@ class ChangeSet:
     # The records as store nodes, with the sizes they were made at (catalog.registry._nodes).
     nodes: tuple[tuple[int, int], list[Node]] | None = field(default=None, repr=False,
                                                               compare=False)
+
+    # Its triples by subject, with the graph's size they were read at (by_subject).
+    _by_subject: tuple[int, dict[Any, list[tuple[Any, Any]]]] | None = field(
+        default=None, repr=False, compare=False)
+
+    def by_subject(self) -> dict[Any, list[tuple[Any, Any]]]:
+        """The graph's (predicate, object) pairs by subject, read once: a bulk load's nodes
+        and its validation index both start from them, and reading an rdflib Graph is slow
+        (issue 7). Read again when the graph has grown."""
+        if self._by_subject is None or self._by_subject[0] != len(self.graph):
+            out: dict[Any, list[tuple[Any, Any]]] = {}
+            for s, p, o in self.graph:
+                out.setdefault(s, []).append((p, o))
+            self._by_subject = (len(self.graph), out)
+        return self._by_subject[1]
 
     def origin(self, node: URIRef) -> Origin | None:
         return self.subjects.get(node)

@@ -22,7 +22,7 @@ from rdflib.namespace import RDF, SKOS
 from catalog import model as m
 from catalog.access.principals import OPERATOR, Principal
 from catalog.changeset import ChangeSet, Origin
-from catalog.graphmap import MappingError, Node, graph_to_nodes, nodes_to_graph
+from catalog.graphmap import MappingError, Node, graph_to_nodes, node_from_pairs, nodes_to_graph
 from catalog.iris import Iris
 from catalog.ontology import bind_prefixes, codelists_graph, mapping
 from catalog.problems import Problem, Rejected
@@ -243,7 +243,10 @@ def _nodes(cs: ChangeSet) -> list[Node]:
     it both need them, and a bulk load spends seconds on them (cs.graph is not changed
     between the two: a change set is built, checked and applied)."""
     if cs.nodes is None or cs.nodes[0] != (len(cs.graph), len(cs.subjects)):
-        cs.nodes = ((len(cs.graph), len(cs.subjects)), graph_to_nodes(cs.graph, cs.subjects))
+        pairs = cs.by_subject()
+        mp = mapping()
+        cs.nodes = ((len(cs.graph), len(cs.subjects)),
+                    [node_from_pairs(s, pairs.get(s, ()), mp) for s in cs.subjects])
     return cs.nodes[1]
 
 

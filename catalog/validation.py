@@ -79,16 +79,16 @@ class _Index:
     """A submission's triples by subject and by object, read once: a bulk load asks for the
     triples of each record several times, and rdflib's lookups dominate otherwise."""
 
-    def __init__(self, graph: Graph) -> None:
-        self.out: dict[URIRef, list[tuple[URIRef, Any]]] = {}
+    def __init__(self, by_subject: dict[Any, list[tuple[Any, Any]]]) -> None:
+        self.out: dict[URIRef, list[tuple[URIRef, Any]]] = by_subject
         self.into: dict[URIRef, list[tuple[URIRef, URIRef]]] = {}
         self.holders: dict[str, set[URIRef]] = {}  # duty/service ID → records holding it
-        for s, p, o in graph:
-            self.out.setdefault(s, []).append((p, o))  # type: ignore[arg-type]
-            if isinstance(o, URIRef):
-                self.into.setdefault(o, []).append((s, p))  # type: ignore[arg-type]
-            elif p in ID_TERMS and isinstance(s, URIRef):
-                self.holders.setdefault(str(o), set()).add(s)
+        for s, pairs in by_subject.items():
+            for p, o in pairs:
+                if isinstance(o, URIRef):
+                    self.into.setdefault(o, []).append((s, p))
+                elif p in ID_TERMS and isinstance(s, URIRef):
+                    self.holders.setdefault(str(o), set()).add(s)
 
     def copy(self, subjects: Iterable[URIRef], data: Data) -> None:
         add = data.add
@@ -186,7 +186,7 @@ def neighbourhood(
     is judged but those of `part`."""
     subjects = set(cs.subjects)
     judged = set(part) if part is not None else subjects
-    index = index or _Index(cs.graph)
+    index = index or _Index(cs.by_subject())
     data: Data = set()
     if part is None:
         index.copy(index.out, data)  # the whole submission
@@ -227,7 +227,10 @@ def neighbourhood(
 
 @cache
 def _codes() -> _Index:
-    return _Index(codelists_graph())
+    pairs: dict[Any, list[tuple[Any, Any]]] = {}
+    for s, p, o in codelists_graph():
+        pairs.setdefault(s, []).append((p, o))
+    return _Index(pairs)
 
 
 def _add_codes(data: Data) -> None:
@@ -255,7 +258,7 @@ def validate(cs: ChangeSet, store: GraphStore | None, batch: int = BATCH,
     if len(subjects) <= batch:
         return _sorted(_judge(cs, *neighbourhood(cs, store, unseen=unseen)))
     found: set[Problem] = set()
-    index = _Index(cs.graph)
+    index = _Index(cs.by_subject())
     for start in range(0, len(subjects), batch):
         part = subjects[start:start + batch]
         found.update(_judge(cs, *neighbourhood(cs, store, part, index=index,

@@ -73,10 +73,15 @@ def _rows(source: str, spec: Sheet, table: Iterable[tuple[int, list[Any]]],
                                      f"ستون «{text}» در قالب govcat تعریف نشده است",
                                      row=1, column=str(text)))
         keys.append(key)
+    first = True  # only the first row under the keys may be the label row
     for number, values in it:
         texts = [cell(v) for v in values]
-        if all(v is None for v in texts) or is_label_row(spec, texts):
+        if all(v is None for v in texts):
             continue
+        if first:
+            first = False
+            if is_label_row(spec, texts):
+                continue
         data = {k: v for k, v in zip(keys, texts, strict=False) if k is not None}
         yield RawRow(Origin(source, spec.name, number), data)
 
