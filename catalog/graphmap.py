@@ -50,6 +50,9 @@ def _py(lit: Literal) -> Scalar:
     return str(lit)
 
 
+_TYPE = RDF.type  # read once: each RDF.x is a namespace lookup, and a bulk load asks millions
+
+
 def _node(g: Graph, s: URIRef, mp: Mapping) -> Node:
     return node_from_pairs(s, g.predicate_objects(s), mp)
 
@@ -60,17 +63,18 @@ def node_from_pairs(s: URIRef, pairs: Iterable[tuple[Any, Any]], mp: Mapping | N
     for one subject, without a Graph (backups read many records at once)."""
     mp = mp or mapping()
     pairs = list(pairs)
-    types = [o for p, o in pairs if p == RDF.type]
+    types = [o for p, o in pairs if p == _TYPE]
     classes = [c for c in types if isinstance(c, URIRef) and c in mp.label_of]
     if len(classes) != 1:
         found = ", ".join(sorted(str(c) for c in types)) or "none"
         raise MappingError(str(s), f"needs exactly one govcat class as rdf:type (found: {found})")
     props: dict[str, list[Scalar]] = defaultdict(list)
     rels: dict[str, list[str]] = defaultdict(list)
+    by_iri = mp.by_iri
     for p, o in pairs:
-        if p == RDF.type:
+        if p == _TYPE:
             continue
-        term = mp.term(p)
+        term = by_iri.get(p)
         if term is None:
             raise MappingError(str(s), f"property {p} is not in the govcat ontology")
         if isinstance(o, BNode):

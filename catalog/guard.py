@@ -7,6 +7,7 @@ Writes go on to the registry (validation, one atomic write, change event) and th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 from rdflib import Graph, URIRef
@@ -21,7 +22,7 @@ from catalog.cycle import Cycle, Event, Issued, State, StepStatus, reports
 from catalog.cycle.deadlines import Period
 from catalog.cycle.obligations import Appointment, Deadline, Obligation, Obligations, Report
 from catalog.cycle.reports import MonitoringReport
-from catalog.graphmap import nodes_to_graph
+from catalog.graphmap import Node, nodes_to_graph
 from catalog.problems import Problem
 from catalog.registry import TRAIL_LABELS, Outcome, Registry
 from catalog.store.port import Row
@@ -43,12 +44,20 @@ class Guard:
 
     # -- records ------------------------------------------------------------------------------
 
-    def authorize_changeset(self, p: Principal, cs: ChangeSet) -> None:
-        """R-20.1: every record of the change set is of an agency `p` may write for."""
+    def authorize_changeset(self, p: Principal, cs: ChangeSet,
+                            known: Mapping[str, Node | None] | None = None) -> None:
+        """R-20.1: every record of the change set is of an agency `p` may write for.
+        `known`: stored records just read (None: not stored), not read again."""
         if p.role not in AGENCY_ROLES:  # not bound to an agency: the role decides alone
             self.policy.check(p, Act.WRITE_RECORDS)
             return
-        codes, orphans = owners(cs, self.registry.iris, self.registry.store.describe)
+        have = known or {}
+
+        def stored(iris: list[str]) -> list[Node]:
+            found = [n for i in iris if (n := have.get(i)) is not None]
+            return found + self.registry.store.describe([i for i in iris if i not in have])
+
+        codes, orphans = owners(cs, self.registry.iris, stored)
         self.policy.check_records(p, codes, orphans, new_parents(cs, self.registry.iris))
 
     def check(self, p: Principal, cs: ChangeSet) -> list[Problem]:
@@ -233,8 +242,9 @@ class Guard:
                    pre: resources.Precondition) -> resources.Written:
         """Create or replace one record (R-20.1: of `p`'s agency tree), SHACL-checked, as one
         "edit" change event; 412 (StaleVersion) when `pre` fails, even under concurrency."""
-        self.authorize_changeset(p, cs)
-        written = resources.put(self.registry, p, cs, iri, pre)
+        before = resources.current(self.registry, iri)
+        self.authorize_changeset(p, cs, {iri: before})
+        written = resources.put(self.registry, p, cs, iri, pre, before)
         if written.outcome is not None:
             self._after_write(p, written.outcome)
         return written

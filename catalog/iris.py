@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
@@ -10,9 +11,12 @@ from rdflib import URIRef
 
 from catalog.text import normalize_fa
 
+_PLAIN = re.compile(r"[A-Za-z0-9_.~-]+")  # what quote() keeps as it is
+
 
 def _seg(value: str) -> str:
-    return quote(value, safe="")
+    # Most codes are plain ASCII: skip quote()'s work per character (a bulk load mints millions).
+    return value if _PLAIN.fullmatch(value) else quote(value, safe="")
 
 
 @dataclass(frozen=True)

@@ -69,8 +69,10 @@ class Registry:
     def changeset(self, records: Iterable[tuple[m.Record, Origin]]) -> ChangeSet:
         return to_changeset(records, self.iris, self._stored_agency)
 
-    def check(self, cs: ChangeSet) -> list[Problem]:
-        """Every problem of a submission, without writing anything."""
+    def check(self, cs: ChangeSet, known: Mapping[str, Node | None] | None = None
+              ) -> list[Problem]:
+        """Every problem of a submission, without writing anything. `known`: stored records
+        the caller has just read (None: not stored), not read again."""
         problems = list(cs_duplicates(cs))
         try:
             nodes = _nodes(cs)
@@ -79,14 +81,17 @@ class Registry:
                                     source=_source(cs, exc.subject), focus=exc.subject))
             return problems
         problems.extend(_cycle_owned(cs, nodes))
-        return problems + validate(cs, self.store, unseen=self._unseen(nodes))
+        return problems + validate(cs, self.store, unseen=self._unseen(nodes, known or {}))
 
-    def _unseen(self, nodes: list[Node]) -> frozenset[URIRef]:
+    def _unseen(self, nodes: list[Node], known: Mapping[str, Node | None]
+                ) -> frozenset[URIRef]:
         """The records whose change no other record's shapes see (catalog.validation.unseen;
         none without a store: a dry run of a file on its own, bench/generate.py's tests)."""
         if self.store is None:
             return frozenset()
-        return unseen(nodes, self._stored(n.iri for n in nodes))
+        stored = [n for n in known.values() if n is not None]
+        stored += self._stored(n.iri for n in nodes if n.iri not in known)
+        return unseen(nodes, stored)
 
     def submit(self, cs: ChangeSet, actor: Principal = OPERATOR,
                action: str = "import") -> Outcome:

@@ -154,12 +154,12 @@ def current(registry: Registry, iri: str) -> Node | None:
 
 
 def put(registry: Registry, actor: Principal, cs: ChangeSet, iri: str,
-        pre: Precondition) -> Written:
+        pre: Precondition, before: Node | None) -> Written:
     """Create or replace the record `iri` of `cs` (one record, and laws it cites), validated
-    with SHACL on its neighbourhood, in one atomic write with its change event ("edit")."""
-    before = current(registry, iri)
+    with SHACL on its neighbourhood, in one atomic write with its change event ("edit").
+    `before`: the record as stored (`current`), just read by the caller."""
     expect = pre.expect(iri, before)
-    problems = registry.check(cs)
+    problems = registry.check(cs, {iri: before})
     if problems:
         raise Rejected(problems)
     outcome = registry.apply_checked(cs, actor, "edit", expect=expect or None)

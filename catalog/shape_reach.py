@@ -9,6 +9,9 @@ sh:qualifiedValueShape, sh:and/or/xone/not, sh:property of a property shape), sh
 (rdf:type of the value), sh:targetObjectsOf, and every triple pattern of a SPARQL constraint
 or target whose subject is not $this. A change to a record that touches no remote predicate
 cannot change any other record's result.
+
+And which relationships a shape reads through, at which distance from the record it judges
+(follow_terms): the neighbourhood loaded for a judged record follows only those.
 """
 
 from __future__ import annotations
@@ -164,3 +167,117 @@ def _walk(node: Any, found: list[tuple[Any, Any, Any]]) -> None:
     elif isinstance(node, list | tuple):
         for item in node:
             _walk(item, found)
+
+
+# -- which relationships the shapes read through -----------------------------------------------
+
+class _Unanalysed(Exception):
+    """A path the reach analysis does not follow (repeated, or inverse inside a sequence), or
+    a shape that reads three steps out."""
+
+
+Follow = tuple[frozenset[URIRef], frozenset[URIRef]]
+
+
+@cache
+def follow_terms() -> Follow | None:
+    return follow_terms_of(shapes_graph())
+
+
+def follow_terms_of(shapes: Graph) -> Follow | None:
+    """(predicates followed from a judged record, predicates followed from a record one step
+    from it): those whose targets' own triples some shape reads at that distance. Every step
+    of a path but its last is followed, the last too when the value nodes are constrained by
+    what they hold (sh:class, sh:node and other nested shapes, whose paths start there); in
+    SPARQL each `?a p ?b` where ?b is then the subject of a pattern, at ?a's distance from
+    $this. A neighbourhood follows only these (ADR 0014): a data flow reads its systems'
+    types, not the services those systems support. None when the shapes use a path this does
+    not analyse, or read further: then everything two steps out is loaded."""
+    follow: list[set[URIRef]] = [set(), set()]
+    seen: set[tuple[Node, int]] = set()
+    targets = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf,
+               SH.target)
+    roots = {s for key in targets for s in shapes.subjects(key, None)}
+    try:
+        for shape in roots:
+            _walk_shape(shapes, shape, 0, follow, seen)
+    except _Unanalysed:
+        return None
+    return frozenset(follow[0]), frozenset(follow[1])
+
+
+# Keys by which a property shape constrains its value nodes by what they hold.
+_BY_CONTENT = (SH["class"], SH.node, SH.qualifiedValueShape, SH.property, SH["not"], *_LISTS)
+
+
+def _walk_shape(g: Graph, shape: Node, depth: int, follow: list[set[URIRef]],
+          seen: set[tuple[Node, int]]) -> None:
+    """Record what `shape`, applied to nodes `depth` steps from the judged record, follows."""
+    if (shape, depth) in seen:
+        return
+    seen.add((shape, depth))
+    for select in list(g.objects(shape, SH.select)) + [
+            q for c in g.objects(shape, SH.sparql) for q in g.objects(c, SH.select)] + [
+            q for t in g.objects(shape, SH.target) for q in g.objects(t, SH.select)]:
+        _sparql_follow(g, str(select), depth, follow)
+    path = g.value(shape, SH.path)
+    if path is None:
+        for nested in _nested(g, shape, _SAME_FOCUS):
+            _walk_shape(g, nested, depth, follow, seen)
+        return
+    steps = _sequence(g, path)
+    if not steps:
+        return  # an inverse path: the referrers are read by inverse_terms
+    read_values = any(g.value(shape, key) is not None for key in _BY_CONTENT)
+    followed = steps if read_values else steps[:-1]
+    for i, step in enumerate(followed):
+        _follow_at(follow, depth + i, step)
+    if read_values:
+        for nested in _nested(g, shape, _VALUE_NODES):
+            _walk_shape(g, nested, depth + len(steps), follow, seen)
+
+
+def _follow_at(follow: list[set[URIRef]], depth: int, predicates: set[URIRef]) -> None:
+    if depth >= len(follow):
+        raise _Unanalysed(f"read {depth + 1} steps out")
+    follow[depth] |= predicates
+
+
+def _sequence(g: Graph, path: Node) -> list[set[URIRef]]:
+    """The predicates of each step of a path (alternatives of plain predicates as one step);
+    [] for an inverse path."""
+    if isinstance(path, URIRef):
+        return [{path}]
+    if (path, RDF.first, None) in g:
+        steps = [_sequence(g, step) for step in Collection(g, path)]
+        if any(len(s) != 1 for s in steps):
+            raise _Unanalysed(path)  # an inverse or nested sequence inside a sequence
+        return [s[0] for s in steps]
+    if g.value(path, SH.inversePath) is not None:
+        return []
+    alternatives = g.value(path, SH.alternativePath)
+    if alternatives is not None:
+        options = list(Collection(g, alternatives))
+        if not all(isinstance(o, URIRef) for o in options):
+            raise _Unanalysed(path)
+        return [set(_terms(iter(options)))]
+    raise _Unanalysed(path)  # a repeated path
+
+
+def _sparql_follow(shapes: Graph, query: str, depth: int, follow: list[set[URIRef]]) -> None:
+    """`?a p ?b` followed at ?a's distance from $this when ?b is the subject of a pattern."""
+    triples = _sparql_triples(shapes, query)
+    if any(not isinstance(p, URIRef) for _, p, _ in triples):
+        raise _Unanalysed(query)
+    subjects = {s for s, _, _ in triples}
+    distance = {THIS: 0}
+    changed = True
+    while changed:
+        changed = False
+        for s, _, o in triples:
+            if s in distance and isinstance(o, Variable) and o not in distance:
+                distance[o] = distance[s] + 1
+                changed = True
+    for s, p, o in triples:
+        if s in distance and o in subjects and o != THIS and isinstance(o, Variable):
+            _follow_at(follow, depth + distance[s], {p})

@@ -22,7 +22,7 @@ from catalog.changeset import ChangeSet, Origin
 from catalog.graphmap import Node, node_triples, nodes_to_graph
 from catalog.ontology import codelists_graph, mapping
 from catalog.problems import Problem
-from catalog.shape_reach import inverse_terms, remote_terms, shapes_graph
+from catalog.shape_reach import follow_terms, inverse_terms, remote_terms, shapes_graph
 from catalog.store import cypher
 from catalog.store.obligations_cypher import OBLIGATION_LABELS
 from catalog.store.port import GraphStore
@@ -60,7 +60,7 @@ BATCH = 20_000
 
 # Duty and service IDs are unique (R-3.2, R-4.2): the shapes join records on them, so the
 # records holding the same ID are part of a record's neighbourhood (cypher.SAME_ID).
-ID_TERMS = (GC.dutyId, GC.serviceId)
+ID_TERMS = frozenset({GC.dutyId, GC.serviceId})
 
 # Stored nodes neither judged nor read as neighbours: code lists are govcat's own
 # (tests/test_shapes.py); the trail, the cycle's state and obligations are written by the
@@ -100,9 +100,12 @@ class _Index:
         return {o for s in subjects for _, o in self.out.get(s, ())
                 if isinstance(o, URIRef) and o.startswith(CODE)}
 
-    def targets(self, subjects: Iterable[URIRef]) -> set[URIRef]:
-        return {o for s in subjects for _, o in self.out.get(s, ())
-                if isinstance(o, URIRef) and not o.startswith(CODE)}
+    def targets(self, subjects: Iterable[URIRef], follow: frozenset[URIRef] | None = None
+                ) -> set[URIRef]:
+        """The records these point at (by the predicates in `follow`, when given)."""
+        return {o for s in subjects for p, o in self.out.get(s, ())
+                if isinstance(o, URIRef) and not o.startswith(CODE)
+                and (follow is None or p in follow)}
 
 
 class _Reach:
@@ -114,19 +117,39 @@ class _Reach:
         self.cs, self.index, self.store, self.data, self.loaded = cs, index, store, data, loaded
         self.nodes: list[Node] = []
 
-    def load(self, iris: set[URIRef]) -> set[URIRef]:
-        """Load the records not loaded yet; return what they point at."""
+    def load(self, iris: set[URIRef], step: int) -> set[URIRef]:
+        """Load the records not loaded yet, `step` (0 or 1) steps from a judged record; return
+        what they point at by the predicates the shapes follow from there."""
         new = iris - self.loaded
         self.loaded |= new
         mine = {i for i in new if i in self.cs.subjects}
         self.index.copy(mine, self.data)
-        found = self.index.targets(mine)
+        follow = _follow(step)
+        found = self.index.targets(mine, follow)
         if self.store is not None and new - mine:
             nodes = self.store.describe(sorted(map(str, new - mine)))
             self.nodes += nodes
-            found |= {URIRef(t) for n in nodes for ts in n.rels.values() for t in ts
-                      if not t.startswith(CODE)}
+            names = _follow_names(step)
+            found |= {URIRef(t) for n in nodes for rel, ts in n.rels.items()
+                      if names is None or rel in names
+                      for t in ts if not t.startswith(CODE)}
         return found
+
+
+def _follow(step: int) -> frozenset[URIRef] | None:
+    """The predicates the shapes read through, `step` steps from a judged record
+    (shape_reach.follow_terms; None: all of them)."""
+    follow = follow_terms()
+    return None if follow is None else follow[step]
+
+
+@cache
+def _follow_names(step: int) -> frozenset[str] | None:
+    """_follow as the store's relationship types."""
+    follow = _follow(step)
+    if follow is None:
+        return None
+    return frozenset(t.name for p in follow if (t := mapping().term(p)) is not None)
 
 
 def unseen(nodes: Iterable[Node], stored: Iterable[Node]) -> frozenset[URIRef]:
@@ -158,8 +181,10 @@ def _inverse_referrers(store: GraphStore, iris: set[URIRef]) -> set[URIRef]:
     """Stored records pointing at these by a predicate the shapes follow backwards."""
     if not iris:
         return set()
-    types = sorted(t.name for p in inverse_terms() if (t := mapping().term(p)) is not None)
-    rows = store.read(cypher.REFERRERS_BY, {"iris": sorted(map(str, iris)), "types": types})
+    types = [t.name for p in inverse_terms() if (t := mapping().term(p)) is not None]
+    if not types:
+        return set()
+    rows = store.read(cypher.referrers_by_statement(types), {"iris": sorted(map(str, iris))})
     return {URIRef(r["iri"]) for r in rows}
 
 
@@ -214,9 +239,9 @@ def neighbourhood(
     reach = _Reach(cs, index, store, data, set(judged) if part is not None else set(subjects))
     # Records pointing backwards at a judged one are read for their own triples (a link's
     # chain, by sh:inversePath); those of the submission are judged in their own part.
-    reach.load(near)
-    one = index.targets(judged) | reach.load(stored)
-    reach.load(reach.load(one))
+    reach.load(near, 0)
+    one = index.targets(judged, _follow(0)) | reach.load(stored, 0)
+    reach.load(reach.load(one, 1), 1)
     mp = mapping()
     for node in reach.nodes:
         data.update(node_triples(node, mp))

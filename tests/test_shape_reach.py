@@ -19,6 +19,8 @@ from rdflib.namespace import DCTERMS, ORG, RDF, SKOS
 from catalog.iris import Iris
 from catalog.records_rdf import to_changeset
 from catalog.shape_reach import (
+    follow_terms,
+    follow_terms_of,
     inverse_terms,
     inverse_terms_of,
     remote_terms,
@@ -171,3 +173,55 @@ def test_a_remote_predicate_changed_does_change_another_records_result() -> None
     g.set((unit, ORG.unitOf, other))
     assert ORG.unitOf in remote_terms()
     assert str(post) in {focus for focus, _ in _others_problems(g, unit)}
+
+
+def follows(turtle: str) -> tuple[set[str], set[str]] | None:
+    g = Graph().parse(data=PREFIXES + turtle, format="turtle")
+    found = follow_terms_of(g)
+    if found is None:
+        return None
+    first, second = found
+    return {str(t).removeprefix(EX) for t in first}, {str(t).removeprefix(EX) for t in second}
+
+
+def test_a_value_read_for_its_class_is_followed_one_step() -> None:
+    assert follows("ex:S sh:targetClass ex:Flow ; sh:property "
+                   "[ sh:path ex:from ; sh:class ex:System ] , "
+                   "[ sh:path ex:title ; sh:minCount 1 ] .") == ({"from"}, set())
+
+
+def test_a_sequence_follows_each_step_but_an_unconstrained_last() -> None:
+    assert follows("ex:S sh:targetClass ex:Chain ; sh:property "
+                   "[ sh:path ( ex:hasLink ex:service ex:agency ) ; sh:minCount 2 ] .") == (
+        {"hasLink"}, {"service"})
+
+
+def test_a_nested_shape_follows_from_the_value_node() -> None:
+    assert follows("""
+        ex:S sh:targetClass ex:Service ; sh:property [ sh:path ex:duty ; sh:node ex:D ] .
+        ex:D sh:property [ sh:path ex:law ; sh:class ex:Law ] .
+    """) == ({"duty"}, {"law"})
+
+
+def test_sparql_follows_a_variable_that_is_read_further() -> None:
+    assert follows('''
+        ex:S sh:targetClass ex:Chain ; sh:sparql [ sh:select """
+            SELECT $this WHERE { $this <http://example.org/final> ?f .
+                FILTER NOT EXISTS { ?f <http://example.org/agency> ?a .
+                                    ?a <http://example.org/parent> ?p } }""" ] .
+    ''') == ({"final"}, {"agency"})
+
+
+def test_what_is_not_analysed_follows_everything() -> None:
+    assert follows("ex:S sh:targetClass ex:Unit ; sh:property "
+                   "[ sh:path [ sh:zeroOrMorePath ex:parent ] ; sh:maxCount 9 ] .") is None
+    assert follows("ex:S sh:targetClass ex:C ; sh:property "
+                   "[ sh:path ( ex:a ex:b ex:c ) ; sh:class ex:D ] .") is None  # 3 steps out
+
+
+def test_govcats_shapes_follow_a_chain_to_its_services_and_flows_only_to_their_ends() -> None:
+    found = follow_terms()
+    assert found is not None
+    first, second = found
+    assert {GC.hasLink, GC.fromSystem, GC.toSystem, GC.carriesDataset} <= first
+    assert second == {GC.linkService}
