@@ -181,11 +181,18 @@ def _inverse_referrers(store: GraphStore, iris: set[URIRef]) -> set[URIRef]:
     """Stored records pointing at these by a predicate the shapes follow backwards."""
     if not iris:
         return set()
-    types = [t.name for p in inverse_terms() if (t := mapping().term(p)) is not None]
-    if not types:
+    statement = _inverse_statement()
+    if statement is None:
         return set()
-    rows = store.read(cypher.referrers_by_statement(types), {"iris": sorted(map(str, iris))})
+    rows = store.read(statement, {"iris": sorted(map(str, iris))})
     return {URIRef(r["iri"]) for r in rows}
+
+
+@cache
+def _inverse_statement() -> str | None:
+    """cypher.referrers_by_statement for the inverse terms (made once: every write asks)."""
+    types = [t.name for p in inverse_terms() if (t := mapping().term(p)) is not None]
+    return cypher.referrers_by_statement(types) if types else None
 
 
 def _record_referrers(store: GraphStore, iris: set[URIRef]) -> set[URIRef]:
@@ -252,10 +259,7 @@ def neighbourhood(
 
 @cache
 def _codes() -> _Index:
-    pairs: dict[Any, list[tuple[Any, Any]]] = {}
-    for s, p, o in codelists_graph():
-        pairs.setdefault(s, []).append((p, o))
-    return _Index(pairs)
+    return _Index(ChangeSet(graph=codelists_graph()).by_subject())
 
 
 def _add_codes(data: Data) -> None:
