@@ -10,9 +10,12 @@ from fastapi.responses import JSONResponse, Response
 
 from api import (
     accounts,
+    audit,
+    conneg,
     cycle,
     errors,
     feed,
+    legacy,
     limits,
     obligations,
     profiles,
@@ -22,6 +25,7 @@ from api import (
     sparql,
 )
 from api.auth import Reader
+from api.conneg import Offers
 from catalog.access.principals import Principal
 from catalog.access.visibility import only_visible
 from catalog.config import Settings
@@ -30,28 +34,17 @@ from catalog.guard import Guard
 from catalog.registry import Registry
 from catalog.serialize import MEDIA_TYPES, context, serialize
 
-_BY_MEDIA = {v: k for k, v in MEDIA_TYPES.items()} | {
-    "application/json": "json", "text/n3": "ttl", "application/x-turtle": "ttl"}
+# A resource by its IRI: JSON-LD by default, any RDF syntax, or plain JSON (api.conneg).
+RESOURCE = Offers({"jsonld": MEDIA_TYPES["jsonld"],
+                   **{k: v for k, v in MEDIA_TYPES.items() if k != "jsonld"},
+                   "json": "application/json"},
+                  aliases={"text/n3": ("ttl",), "application/x-turtle": ("ttl",)})
 
 
 def negotiate(accept: str, fmt: str | None) -> str:
-    """The representation to send: ?format= wins, then the Accept header (by q), else JSON-LD."""
-    if fmt:
-        return fmt if fmt in MEDIA_TYPES or fmt == "json" else "jsonld"
-    best, best_q = "jsonld", -1.0
-    for part in accept.split(","):
-        media, _, params = part.strip().partition(";")
-        q = 1.0
-        for p in params.split(";"):
-            name, _, value = p.strip().partition("=")
-            if name == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        if media.strip() in _BY_MEDIA and q > best_q:
-            best, best_q = _BY_MEDIA[media.strip()], q
-    return best
+    """The representation of a resource: ?format= wins, then the Accept header by q (q=0 is
+    refused), else JSON-LD; api.conneg.NotAcceptable (406) when nothing offered is wanted."""
+    return conneg.negotiate(RESOURCE, accept, fmt)
 
 
 def create_app(registry: Registry, settings: Settings | None = None) -> FastAPI:
@@ -90,10 +83,12 @@ def create_app(registry: Registry, settings: Settings | None = None) -> FastAPI:
     app.include_router(obligations.router())  # clocks, representative, reports (ADR 0007)
     app.include_router(records.router())
     app.include_router(accounts.router())
-    app.include_router(profiles.router(registry, negotiate))  # DCAT-AP, CPSV-AP (issue 6)
-    app.include_router(feed.router(negotiate))  # snapshot and change feed (issue 6)
+    app.include_router(profiles.router(registry))  # DCAT-AP, CPSV-AP (issue 6)
+    app.include_router(feed.router())  # snapshot and change feed (issue 6)
     app.include_router(sparql.router(registry))  # read-only SPARQL 1.1 (issue 6)
     app.include_router(resources.router())  # lists, versioned writes, deletes (ADR 0009)
+    app.include_router(audit.router())  # the trail proves itself (ADR 0017)
+    app.include_router(legacy.router())  # legacy identifiers, admin only (ADR 0015)
     return app
 
 

@@ -8,15 +8,18 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
 from api.auth import Caller, GuardDep
 from catalog.cycle.engine import TEHRAN, Issued
 from catalog.cycle.obligations import Deadline
 from catalog.cycle.states import STATE_LABELS
+from catalog.graphmap import nodes_to_graph
 from catalog.jalali import to_jalali_str
+from catalog.registry import WorkingVersion, diff
 from catalog.serialize import serialize
+from catalog.store.port import record_version
 
 STEP = Path(ge=1, le=9, description="step 1 … 9 of the cycle (R-2.1)")
 AGENCY = Path(description="the agency's code, e.g. SABT", examples=["SABT"])
@@ -41,6 +44,21 @@ class DecisionBody(BaseModel):
                         max_length=2000)
     approve: bool
     reason: str | None = Field(None, max_length=4000)
+
+
+class ReviewBody(BaseModel):
+    record: str = Field(description="IRI of the flagged service or chain", max_length=2000)
+    note: str = Field(min_length=1, max_length=4000,
+                      description="what the review found or changed (R-3.3)")
+
+
+def _working(work: WorkingVersion, format: str | None) -> dict[str, Any]:
+    out: dict[str, Any] = {"iri": work.iri, "seq": work.seq, "at": work.at,
+                           "approved_version": record_version(work.approved),
+                           "changes": diff(work.approved, work.node)}
+    if format is not None:
+        out["working"] = serialize(nodes_to_graph([work.node]), format)
+    return out
 
 
 def _issued(items: list[Issued]) -> list[dict[str, Any]]:
@@ -86,7 +104,9 @@ def router() -> APIRouter:
     @r.post("/agencies/{agency}/decisions")
     def decide(guard: GuardDep, who: Caller, body: DecisionBody,
                agency: str = AGENCY) -> dict[str, Any]:
-        """Approve (issuing its ID once) or reject one duty or service of a submitted step."""
+        """Approve (issuing its ID once) or reject one duty or service of a submitted step;
+        or approve or reject the change waiting on an approved one (see /changes), while its
+        step is submitted or approved: approved, it replaces the record and keeps its ID."""
         issued = guard.decide_record(who, agency, body.record, body.approve, body.reason)
         return {"record": body.record, "approved": body.approve,
                 "id": issued.identifier if issued else None}
@@ -109,9 +129,39 @@ def router() -> APIRouter:
     def versions(guard: GuardDep, who: Caller, iri: str = Query(max_length=2000),
                  format: str = Query("jsonld", pattern="^(jsonld|ttl|nt)$")
                  ) -> list[dict[str, Any]]:
-        """A record's versions as its writes left them, oldest first."""
-        return [{"seq": seq, "at": at, "content": serialize(g, format)}
-                for seq, at, g in guard.versions(who, iri)]
+        """A record's versions as its writes left them, oldest first; `working`: a change
+        proposed to the approved record, not the record itself until its body approves it."""
+        return [{"seq": v.seq, "at": v.at, "working": v.working,
+                 "content": serialize(v.graph, format)}
+                for v in guard.versions(who, iri)]
+
+    @r.get("/working", responses={404: {"description": "no change is waiting"}})
+    def change(guard: GuardDep, who: Caller, iri: str = Query(max_length=2000),
+               format: str = Query("jsonld", pattern="^(jsonld|ttl|nt)$")) -> dict[str, Any]:
+        """The change waiting on an approved duty or service (its working version) and what
+        it changes in the approved version, field by field. The approved version is what
+        the record's IRI, the profiles, the feed and SPARQL serve until the step's body
+        approves the change; the ID and IRI never change."""
+        work = guard.working_change(who, iri)
+        if work is None:
+            raise HTTPException(404, {"detail": f"no change of {iri} is waiting",
+                                      "detail_fa": "تغییری در انتظار تصمیم نیست"})
+        return _working(work, format)
+
+    @r.get("/agencies/{agency}/changes")
+    def waiting(guard: GuardDep, who: Caller, agency: str = AGENCY) -> list[dict[str, Any]]:
+        """The changes to the agency's approved duties and services waiting for the body of
+        their step, each with what it changes (approve or reject each with /decisions)."""
+        return [_working(w, None) for w in guard.waiting_changes(who, agency)]
+
+    @r.post("/agencies/{agency}/reviews")
+    def resolve_review(guard: GuardDep, who: Caller, body: ReviewBody,
+                       agency: str = AGENCY) -> dict[str, Any]:
+        """R-3.3: the agency reviewed a service or chain flagged after a duty it rests on
+        changed, and says what it found or did; the flag's clock stops (an event in the
+        trail). Open flags: the named query `review-flags`, or /deadlines."""
+        guard.resolve_review(who, agency, body.record, body.note)
+        return {"record": body.record, "resolved": True}
 
     @r.get("/deadlines")
     def deadlines(guard: GuardDep, who: Caller, agency: str | None = None,

@@ -1,4 +1,4 @@
-"""The answers users see when something is refused (ARCHITECTURE.md, "Errors users see"):
+"""The answers users see when something is refused (docs/architecture.md, "Errors users see"):
 every body in fa and en, with the requirement behind the rule; no stack trace, no secret.
 
 Anything a route did not expect answers 500 with a generic sentence and an error id; the trace
@@ -18,6 +18,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.conneg import NotAcceptable
 from api.limits import DATA_CSP, DOCS_PATHS, SECURITY_HEADERS
 from catalog.access.accounts import AccountError
 from catalog.access.principals import Forbidden, Unauthenticated
@@ -133,6 +134,14 @@ def install(app: FastAPI) -> None:
         # JSON (Infinity and NaN are not).
         return JSONResponse({"detail": [_quoted(e) for e in exc.errors()],
                              "detail_fa": _FA_BY_STATUS[422]}, status_code=422)
+
+    @app.exception_handler(NotAcceptable)
+    async def not_acceptable(_: Request, exc: NotAcceptable) -> JSONResponse:
+        # api.conneg: a ?format= the answer does not come in, or an Accept header refusing
+        # every format it does.
+        return JSONResponse({"detail": exc.message_en, "detail_fa": exc.message_fa,
+                             "formats": exc.offered}, status_code=406,
+                            headers={"Vary": "Accept"})
 
     @app.exception_handler(StoreUnavailable)
     async def store_down(_: Request, exc: StoreUnavailable) -> JSONResponse:

@@ -9,13 +9,21 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
 from api.auth import Reader
+from api.conneg import Offers, negotiate
 from catalog.access.visibility import visible
 from catalog.profiles import UnknownAgency, serialize_profile, to_profile
 from catalog.registry import Registry
 from catalog.serialize import MEDIA_TYPES
 
+# A profile is RDF: JSON-LD by default (also for application/json and ?format=json).
+PROFILE = Offers({"jsonld": MEDIA_TYPES["jsonld"],
+                  **{k: v for k, v in MEDIA_TYPES.items() if k != "jsonld"}},
+                 aliases={"application/json": ("jsonld",), "text/n3": ("ttl",),
+                          "application/x-turtle": ("ttl",)},
+                 names={"json": "jsonld"})
 
-def router(registry: Registry, negotiate: object) -> APIRouter:
+
+def router(registry: Registry) -> APIRouter:
     r = APIRouter(tags=["linked data"])
 
     @r.get("/profiles/{profile}")
@@ -25,8 +33,7 @@ def router(registry: Registry, negotiate: object) -> APIRouter:
         """`dcat-ap`: the data catalog (datasets, distributions, data services = information
         systems); `cpsv-ap`: public services with their organisation, legal basis (duties) and
         channels. National, or one agency's with `agency`."""
-        fmt = negotiate(request.headers.get("accept", ""), format)  # type: ignore[operator]
-        fmt = "jsonld" if fmt == "json" else fmt
+        fmt = negotiate(PROFILE, request.headers.get("accept"), format)  # api.conneg
         try:
             g = to_profile(registry.export(agency, only=lambda n: visible(who, n)), profile,
                            registry.iris, agency)

@@ -28,7 +28,9 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field, ValidationError
 from starlette.concurrency import run_in_threadpool
 
+from api import conneg
 from api.auth import Caller, GuardDep
+from api.conneg import Offers
 from catalog.graphmap import MappingError, graph_to_nodes
 from catalog.registry import Registry
 from catalog.store.port import QueryTimeout, ReadOnlyViolation, StoreError, StoreUnavailable
@@ -78,7 +80,7 @@ STRUCTURE_BODIES = {
     "application/x-turtle": ".ttl",
     "application/ld+json": ".jsonld",
 }
-_BY_MEDIA = {media: fmt for fmt, media in formats.MEDIA_TYPES.items()}
+ANSWERS = Offers(dict(formats.MEDIA_TYPES))  # JSON first: the default
 _CONTROL = {"format", "timeout_ms", "limit"}  # URL parameters that are not query parameters
 
 
@@ -193,24 +195,9 @@ def router(registry: Registry) -> APIRouter:
 
 def negotiate(request: Request, explicit: str | None) -> str:
     """The answer's format: the one named (`format`), else the best of the Accept header that
-    an answer can take, else JSON."""
-    if explicit:
-        return explicit
-    best, best_q = "json", 0.0
-    for part in request.headers.get("accept", "").split(","):
-        media, _, rest = part.strip().partition(";")
-        q = 1.0
-        for p in rest.split(";"):
-            key, _, value = p.strip().partition("=")
-            if key == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        fmt = _BY_MEDIA.get(media.strip().lower())
-        if fmt is not None and q > best_q:
-            best, best_q = fmt, q
-    return best
+    an answer can take, else JSON (api.conneg; 406 for a format no answer comes in, or an
+    Accept header refusing them all)."""
+    return conneg.negotiate(ANSWERS, request.headers.get("accept"), explicit)
 
 
 # -- proposed structures (compare-structure) -------------------------------------------------------
@@ -265,9 +252,7 @@ def _structure_param(name: str) -> str:
 # -- answers and errors ---------------------------------------------------------------------------
 
 def _answer(registry: Registry, compute: Callable[[], Answer], fmt: str) -> Response:
-    if fmt not in formats.FORMATS:
-        return _error(400, f"unknown format {fmt!r}: use {', '.join(formats.FORMATS)}",
-                      "قالب پاسخ شناخته نیست")
+    """`fmt` is one of formats.FORMATS: negotiate refused any other (406)."""
 
     def work() -> Response:
         text = formats.render(compute(), fmt, registry.store)

@@ -17,7 +17,9 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from api import conneg
 from api.auth import Caller, GuardDep
+from api.conneg import Offers
 from catalog.access.policy import Act
 from catalog.access.principals import Principal
 from catalog.access.visibility import scopes_of, visible
@@ -70,6 +72,8 @@ RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "not a read-only SPARQL 1.1 query / پرسش پذیرفته نیست", **_ERROR},
     401: {"description": "no valid token / توکن معتبر نیست", **_ERROR},
     403: {"description": "the role may not query / نقش اجازه ندارد", **_ERROR},
+    406: {"description": "no format of the answer is acceptable / قالب پذیرفتنی نیست",
+          **_ERROR},
     408: {"description": "past its time limit, stopped / زمان پرسش گذشت", **_ERROR},
     413: {"description": "query too long / پرسش بیش از اندازه بلند است", **_ERROR},
     415: {"description": "send a form or application/sparql-query", **_ERROR},
@@ -180,37 +184,9 @@ def _answer(view: SparqlView, guard: Guard, who: Principal, request: Request,
 
 def negotiate(form: str, accept: str, fmt: str | None) -> str:
     """The format for an answer of this form: `?format=` if given (and possible), else the
-    acceptable media type of highest q, else the form's default."""
-    table = formats_of(form)
-    default = next(iter(table))
-    if fmt:
-        if fmt not in table:
-            raise SparqlRefused(
-                f"a {form} answer comes as {', '.join(table)}, not {fmt!r}",
-                f"پاسخ {form} در قالب‌های {', '.join(table)} است، نه «{fmt}»")
-        return fmt
-    by_media = {media: name for name, media in table.items()}
-    best, best_q = default, 0.0
-    for part in accept.split(","):
-        media, _, params = part.strip().partition(";")
-        media = media.strip().lower()
-        q = 1.0
-        for p in params.split(";"):
-            key, _, value = p.strip().partition("=")
-            if key.strip() == "q":
-                try:
-                    q = float(value)
-                except ValueError:
-                    q = 0.0
-        name = by_media.get(media) or next(
-            (n for n in _ALIASES.get(media, ()) if n in table), None)
-        if name is None and media.endswith("/*"):
-            kind = media[:-1]
-            name = default if media == "*/*" else next(
-                (n for n, m in table.items() if m.startswith(kind)), None)
-        if name is not None and q > best_q:
-            best, best_q = name, q
-    return best
+    acceptable media type of highest q (q=0 refused), else the form's default; 406
+    (api.conneg.NotAcceptable) when the answer comes in no format the request accepts."""
+    return conneg.negotiate(Offers(formats_of(form), aliases=_ALIASES), accept, fmt)
 
 
 async def _body(request: Request) -> bytes:

@@ -45,7 +45,9 @@ sys.path.insert(0, str(ROOT))  # the writer runs as a script
 
 from bench.synth import generate  # noqa: E402
 from catalog.access.accounts import Accounts  # noqa: E402
+from catalog.access.credentials import Sealer  # noqa: E402
 from catalog.access.principals import Principal, Role  # noqa: E402
+from catalog.config import Settings  # noqa: E402
 from catalog.feed import changes, last_change  # noqa: E402
 from catalog.graphmap import Node, graph_to_nodes  # noqa: E402
 from catalog.iris import Iris  # noqa: E402
@@ -758,7 +760,10 @@ def _seed_stream(site: Site, root: Path) -> tuple[str, str]:
     if sub.problems:
         raise RuntimeError(f"base catalog: {sub.problems[0]}")
     reg.apply_checked(sub.changeset)
-    accounts = Accounts(reg.store)
+    # the site's server key (its data directory's, or $GOVCAT_SECRET_KEY), as `govcat serve`
+    # there reads it (ADR 0016)
+    sealer = Sealer.from_settings(Settings(data_dir=site.data_dir))
+    accounts = Accounts(reg.store, sealer=sealer)
     accounts.save(Principal("steward-reg", Role.STEWARD, AGENCY))
     accounts.save(Principal("reviewer-1", Role.REVIEWER, bodies=frozenset({"macro-structures"})))
     return accounts.issue("steward-reg").token, accounts.issue("reviewer-1").token

@@ -892,9 +892,11 @@ def generate(out: Path, scale: float, seed: int = 7, parts: int = 1) -> dict[str
     counts["agencies"] = n
     with _writers(folders) as ws:
         for i, a in enumerate(agencies):
-            ws[part[i]]["agencies"].writerow([
-                a.code, a.name_fa, a.name_en if a.body or _coin(a, seed) else "",
-                a.parent or "", a.kind, a.province.slug if a.province else ""])
+            row = {"code": a.code, "name_fa": a.name_fa,
+                   "name_en": a.name_en if a.body or _coin(a, seed) else "",
+                   "parent_code": a.parent or "", "kind": a.kind,
+                   "province": a.province.slug if a.province else ""}
+            ws[part[i]]["agencies"].writerow([row.get(k, "") for k in HEADERS["agencies"]])
         catalog = _Catalog(agencies, [], per["datasets"], systems, host)
         for i, a in enumerate(agencies):
             agency = _AgencyWriter(a, i, seed, ws[part[i]], catalog, counts)
@@ -1132,10 +1134,12 @@ class _AgencyWriter:
         return _join(rng, cites)
 
     def _status(self, approved: bool, submitted: bool) -> str:
-        status = "approved" if approved else "submitted" if submitted else "draft"
-        if status == "draft" and self.rng.random() < 0.5:
+        """A draft, written empty, as its key or as its Persian label: the approval state is
+        the cycle's to set (ADR 0015); `approved` and `submitted` still draw the same random
+        numbers, so the country is the same otherwise."""
+        if not (approved or submitted) and self.rng.random() < 0.5:
             return ""  # an empty status is a draft
-        return STATUS_FA[status] if self.rng.random() < LABEL_SHARE else status
+        return STATUS_FA["draft"] if self.rng.random() < LABEL_SHARE else "draft"
 
     def _date(self) -> str:
         rng = self.rng
@@ -1160,7 +1164,7 @@ class _AgencyWriter:
             self.w["duties"].writerow([
                 a.code, f"D-{d + 1:04d}", _typed(rng, fa),
                 en if rng.random() < ENGLISH_SHARE else "", self._legal_basis(),
-                f"D-{a.code}-{d + 1:04d}" if approved else "",
+                "",  # duty IDs come from the cycle's approvals, never a file (ADR 0015)
                 self._status(approved, stage != "draft"),
                 self._date() if rng.random() < 0.15 else ""])
         self.counts["duties"] += count
@@ -1190,6 +1194,10 @@ class _AgencyWriter:
             staffed = [p for p in self.unit_posts[unit] if self.holders[p]]
             p = rng.choice(staffed) if staffed else rng.choice(self.staffed)
             pool = self.holders[p]
+            if posts:  # R-4.3: who stands in holds a post the service names, in its units
+                posts.append(p)
+                if units and self.post_unit[p] not in units:
+                    units.append(self.post_unit[p])
         employees = rng.sample(pool, min(len(pool), rng.randint(1, 3)))
         return sorted(set(units)), posts, employees
 
@@ -1231,9 +1239,8 @@ class _AgencyWriter:
                 _join(rng, [f"D-{d + 1:04d}" for d in mapped]),
                 ";".join(self.unit_ids[u] for u in units),
                 ";".join(self.post_ids[p] for p in posts), _join(rng, employees), level,
-                f"S-{a.code}-{s + 1:05d}" if approved else "",
-                self._status(approved, submitted),
-                f"1{self.i:04d}{s + 1:06d}" if rng.random() < 0.4 else ""])
+                "",  # service IDs and legacy IDs: the cycle and the admin (ADR 0015)
+                self._status(approved, submitted), ""])
         self.cat.services.append(mine)
         self.counts["services"] += count
         return delivery

@@ -4,7 +4,8 @@ keeps, taken while writes go on, and its restore into an empty store of either k
 **The archive** is a gzipped tar of four parts, the manifest first:
 
 - `manifest.json`: format and version, the govcat version and commit that wrote it, the base
-  IRI, the store kind, the time, the change number (gc:seq) it is consistent at, counts per
+  IRI, the store kind, the time, the change number (gc:seq) it is consistent at, the head of
+  the trail's hash chain at that number (`trail_head`: seq and hash, ADR 0017), counts per
   kind, and each other part's size and SHA-256.
 - `catalog.nq`: N-Quads of every record, with the cycle's state and the audit trail (the
   graph of `Registry.export(trail=True)`); each record's triples in the named graph of its
@@ -12,19 +13,25 @@ keeps, taken while writes go on, and its restore into an empty store of either k
 - `versions.jsonl`: the records' versions (`Version` nodes: record, seq, at, content), one JSON
   object a line, by seq.
 - `side.json`: what is not RDF: the ID counters (`IdCounter`, with the commit counter
-  `commits`), accounts, API tokens (hashes only, as stored) with their account, saved queries,
-  bare resources (IRIs records point at that have no class of their own, such as EU code
-  IRIs), and `beyond_rdf`: the few stored values the RDF does not carry exactly (a property
-  outside the ontology, such as a delete event's `deleted`; a one-item list), so a restore
-  gives back the very nodes that were read. The backup computes them by reading its own
-  N-Quads back, so the restore is exact by construction.
+  `commits`), the credentials (accounts and API tokens, `Credential` nodes as stored: sealed
+  with the server key, ADR 0016), saved queries, bare resources (IRIs records point at that
+  have no class of their own, such as EU code IRIs), and `beyond_rdf`: the few stored values
+  the RDF does not carry exactly (a property outside the ontology, such as a delete event's
+  `deleted`; a one-item list), so a restore gives back the very nodes that were read. The
+  backup computes them by reading its own N-Quads back, so the restore is exact by
+  construction.
+
+**Credentials** travel sealed, as stored: the manifest records the fingerprint of the key that
+sealed them (`credentials_key`), and a restore under another key is refused before the store is
+touched, since its accounts could not sign in. A backup of format 1 holds plain accounts and
+token hashes: its restore seals them with this server's key.
 
 **Consistency.** Everything is read from one snapshot of the store (`GraphStore.snapshot`):
 on FalkorDB a copy of the graph the server makes at one moment (GRAPH.COPY); on Neo4j one
 transaction that holds the commit counter's lock, which every numbered change takes last
 before it commits. Either way the backup holds every change up to its `seq` whole and nothing
 of any later one, while writes go on (on Neo4j numbered changes wait at their commit while the
-backup reads). Writes without a change number (accounts, tokens, saved queries) are each whole.
+backup reads). Writes without a change number (credentials, saved queries) are each whole.
 
 **Restore** reads and checks the whole file first (format, checksums, parts, counts, base
 IRI) and refuses a damaged or foreign file before the store is touched; it refuses a store
@@ -54,15 +61,18 @@ from typing import IO, Any
 from rdflib import Literal, URIRef
 from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
 
+from catalog.access.accounts import sealed_from_plain
+from catalog.access.credentials import KEY_ENV, KEY_FILE, Sealer
 from catalog.graphmap import Node, node_from_pairs, node_triples
 from catalog.ontology import RESOURCE_LABEL, mapping
 from catalog.registry import Registry
-from catalog.store import cypher
+from catalog.store import credentials_cypher, cypher
 from catalog.store.port import GraphStore, StoreChange, StoreError
 from catalog.store.rows import node_from_row
+from catalog.trail_chain import Head, TrailChain
 
 FORMAT = "govcat-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: credentials sealed (ADR 0016); 1: plain accounts and token hashes
 MANIFEST = "manifest.json"
 CATALOG = "catalog.nq"
 VERSIONS = "versions.jsonl"
@@ -71,9 +81,9 @@ PARTS = {
     CATALOG: ("application/n-quads", "every record, the cycle's state and the audit trail: "
               "Registry.export(trail=True); each record in the named graph of its IRI"),
     VERSIONS: ("application/jsonl", "the records' versions (Version nodes), by seq"),
-    SIDE: ("application/json", "ID counters (with the commit counter), accounts, API token "
-           "hashes, saved queries, bare resources, and stored values the RDF does not carry "
-           "exactly (beyond_rdf)"),
+    SIDE: ("application/json", "ID counters (with the commit counter), credentials (accounts "
+           "and API tokens, sealed), saved queries, bare resources, and stored values the RDF "
+           "does not carry exactly (beyond_rdf)"),
 }
 CONSISTENCY = {
     "falkordb": "read from a copy of the graph the server made at one moment (GRAPH.COPY)",
@@ -81,11 +91,14 @@ CONSISTENCY = {
              "numbered change takes last before it commits",
 }
 # Nodes that are not records, by label: where side.json keeps them.
-SIDE_LABELS = {"IdCounter": "counters", "Account": "accounts", "ApiToken": "tokens",
+SIDE_LABELS = {"IdCounter": "counters", "Credential": "credentials",
                "SavedQuery": "saved_queries", "Version": "versions"}
+# What a backup of format 1 holds instead of credentials: plain accounts, and token hashes each
+# linked to its account.
+PLAIN_LABELS = {"Account": "accounts", "ApiToken": "tokens"}
 # A store holding only these is empty: govcat writes the code lists when it opens a store.
 CODE_LIST_KINDS = frozenset({"Concept", "ConceptScheme", RESOURCE_LABEL})
-TOKEN_LINK = "ApiToken-of->Account"
+TOKEN_LINK = "ApiToken-of->Account"  # format 1: a token to its account
 CHUNK = 2000  # rows per restore statement
 MANIFEST_MAX_BYTES = 1 << 20
 
@@ -125,9 +138,9 @@ class Snapshot:
     nodes: list[Node]  # every Resource node: records, the cycle's state, the trail
     versions: list[dict[str, Any]]
     counters: list[dict[str, Any]]
-    accounts: list[dict[str, Any]]
-    tokens: list[dict[str, Any]]  # {"account": name, "props": {...}}
+    credentials: list[dict[str, Any]]  # Credential nodes as stored: key, owner, sealed
     saved_queries: list[dict[str, Any]]
+    trail_head: Head | None = None  # the hash chain's head at `seq` (ADR 0017)
 
 
 def read_snapshot(store: GraphStore) -> Snapshot:
@@ -137,20 +150,19 @@ def read_snapshot(store: GraphStore) -> Snapshot:
         _check_known(snap)
         nodes = sorted((_record(r) for r in snap.read(cypher.BACKUP_RECORDS)),
                        key=lambda n: n.iri)
-        # Tokens before accounts: a token's account exists before the token does, so every
-        # token read has its account among those read next, even where writes without a
-        # change number land meanwhile (Neo4j).
-        tokens = [{"account": r["account"], "props": _plain(r["props"])}
-                  for r in snap.read(cypher.BACKUP_TOKENS)]
-        accounts = _props(snap.read(cypher.BACKUP_ACCOUNTS))
+        # Accounts and tokens in one read: a token's account exists before the token does
+        # and is never deleted, so every token read has its account.
+        credentials = _props(snap.read(credentials_cypher.BACKUP_CREDENTIALS))
         counters = _props(snap.read(cypher.BACKUP_COUNTERS))
         saved = _props(snap.read(cypher.BACKUP_SAVED_QUERIES))
         versions = _props(snap.read(cypher.BACKUP_VERSIONS))
-    orphans = sorted(t["props"].get("id", "?") for t in tokens if not t["account"])
+        head = TrailChain(snap).projected_head()  # the changes sealed since: hashed, unwritten
+    keys = {c.get("key") for c in credentials}
+    orphans = sum(1 for c in credentials if c.get("owner") and c["owner"] not in keys)
     if orphans:
-        raise BackupError(f"API token(s) {', '.join(orphans)} belong to no account",
-                          f"توکن(های) {', '.join(orphans)} به هیچ حسابی تعلق ندارند")
-    return Snapshot(store.name, seq, nodes, versions, counters, accounts, tokens, saved)
+        raise BackupError(f"{orphans} API token(s) belong to no account",
+                          f"{orphans} توکن به هیچ حسابی تعلق ندارد")
+    return Snapshot(store.name, seq, nodes, versions, counters, credentials, saved, head)
 
 
 def _record(row: Mapping[str, Any]) -> Node:
@@ -171,13 +183,13 @@ def _check_known(snap: GraphStore) -> None:
                 "know; nothing was written",
                 f"انباره {r['n']} گره با برچسب {labels} دارد که پشتیبان آن را نمی‌شناسد؛ "
                 "چیزی نوشته نشد")
+    # No side node has a relationship: a token names its account by an HMAC (ADR 0016).
     for r in snap.read(cypher.SIDE_RELATIONSHIPS):
         link = _link(r)
-        if link != TOKEN_LINK:
-            raise BackupError(
-                f"the store holds {r['n']} relationship(s) {link}, which a backup does not "
-                "know; nothing was written",
-                f"انباره {r['n']} پیوند {link} دارد که پشتیبان آن را نمی‌شناسد؛ چیزی نوشته نشد")
+        raise BackupError(
+            f"the store holds {r['n']} relationship(s) {link}, which a backup does not "
+            "know; nothing was written",
+            f"انباره {r['n']} پیوند {link} دارد که پشتیبان آن را نمی‌شناسد؛ چیزی نوشته نشد")
 
 
 def _kind(labels: Sequence[str], classes: Mapping[str, Any]) -> str | None:
@@ -231,10 +243,14 @@ class Archive:
 
 
 def backup(registry: Registry, out: IO[bytes], *, commit: str | None = None,
-           now: datetime | None = None) -> dict[str, Any]:
-    """Write a backup of the store to `out` (a .tar.gz); returns its manifest."""
+           now: datetime | None = None, sealer: Sealer | None = None) -> dict[str, Any]:
+    """Write a backup of the store to `out` (a .tar.gz); returns its manifest. `sealer`: the
+    server key's (default: this installation's), whose fingerprint the manifest records when
+    the store holds credentials."""
     started = time.perf_counter()
+    TrailChain(registry.store).seal()  # the head a copy held elsewhere can compare (ADR 0017)
     snap = read_snapshot(registry.store)
+    key = (sealer or Sealer.from_settings()).fingerprint if snap.credentials else None
     parts, counts = _parts(snap)
     created = (now or datetime.now(UTC)).astimezone(UTC)
     manifest = {
@@ -245,6 +261,8 @@ def backup(registry: Registry, out: IO[bytes], *, commit: str | None = None,
         "store": snap.store,
         "base_iri": registry.iris.base,
         "seq": snap.seq,
+        "trail_head": snap.trail_head.as_dict() if snap.trail_head else None,
+        "credentials_key": key,
         "consistency": CONSISTENCY.get(snap.store, "one snapshot of the store"),
         "counts": counts,
         "parts": {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data),
@@ -279,8 +297,7 @@ def _parts(snap: Snapshot) -> tuple[dict[str, bytes], dict[str, Any]]:
     beyond = _beyond_rdf(records, parsed)
     side = {
         "counters": snap.counters,
-        "accounts": snap.accounts,
-        "tokens": snap.tokens,
+        "credentials": snap.credentials,
         "saved_queries": snap.saved_queries,
         "bare_resources": [_node_dict(n) for n in bare],
         "beyond_rdf": beyond,
@@ -414,8 +431,8 @@ def expected_counts(nodes: Sequence[Node], side: Mapping[str, Any],
     """What a store holding this backup holds: nodes by kind, relationships between records,
     and the side links (a token to its account). Zero counts are left out."""
     kinds: Counter[str] = Counter(n.label for n in nodes)
-    kinds.update({label: len(side.get(key, ())) for label, key in SIDE_LABELS.items()
-                  if key != "versions"})
+    kinds.update({label: len(side.get(key, ())) for label, key in
+                  {**SIDE_LABELS, **PLAIN_LABELS}.items() if key != "versions"})
     kinds["Version"] += versions
     tokens = len(side.get("tokens", ()))
     return {"nodes": {k: v for k, v in sorted(kinds.items()) if v},
@@ -448,7 +465,7 @@ def _write_tar(out: IO[bytes], files: Mapping[str, bytes], when: datetime) -> No
             info = tarfile.TarInfo(name)
             info.size = len(data)
             info.mtime = stamp
-            info.mode = 0o600  # it holds token hashes
+            info.mode = 0o600  # the operator's only, as the store is
             tar.addfile(info, io.BytesIO(data))
 
 
@@ -475,7 +492,9 @@ def read_archive(source: Path | IO[bytes]) -> Archive:
         beyond = side["beyond_rdf"]
         nodes = [_patched(n, beyond.get(iri)) for iri, n in parsed.items()]
         nodes += [_node_of(d) for d in side["bare_resources"]]
-        for key in ("counters", "accounts", "tokens", "saved_queries"):
+        sealed = int(manifest["format_version"]) >= 2
+        for key in ("counters", "saved_queries",
+                    *(("credentials",) if sealed else PLAIN_LABELS.values())):
             if not isinstance(side[key], list):
                 raise ValueError(key)
     except BackupError:
@@ -575,10 +594,12 @@ def is_empty(store: GraphStore) -> bool:
     return set(store_counts(store)["nodes"]) <= CODE_LIST_KINDS
 
 
-def restore(registry: Registry, archive: Archive, *, force: bool = False) -> None:
+def restore(registry: Registry, archive: Archive, *, force: bool = False,
+            sealer: Sealer | None = None) -> None:
     """Bring the store to exactly the state of `archive` (read_archive), in one atomic write
     that first clears it. Refuses (NotEmpty) a store with anything but code lists unless
-    `force`; a backup of another base IRI always."""
+    `force`; a backup of another base IRI, or with credentials sealed by another server key
+    than `sealer`'s (default: this installation's), always."""
     base = str(archive.manifest["base_iri"])
     if base != registry.iris.base:
         raise BackupError(
@@ -586,6 +607,7 @@ def restore(registry: Registry, archive: Archive, *, force: bool = False) -> Non
             f"IRIs would not resolve here; set GOVCAT_BASE_IRI={base}",
             f"نشانی پایهٔ این پشتیبان {base} است و نشانی پایهٔ این govcat "
             f"{registry.iris.base}؛ GOVCAT_BASE_IRI={base} را تنظیم کنید")
+    archive = _with_sealed_credentials(archive, sealer)
     store = registry.store
     store.setup()
     before = store_counts(store)
@@ -606,6 +628,35 @@ def restore(registry: Registry, archive: Archive, *, force: bool = False) -> Non
         left = _after_failure(store, before)
         raise BackupError(f"the restore failed ({exc}); the store was left {left[0]}",
                           f"بازگردانی انجام نشد ({exc})؛ انباره {left[1]} ماند") from exc
+
+
+def _with_sealed_credentials(archive: Archive, sealer: Sealer | None) -> Archive:
+    """The archive with its credentials as this server's key opens them (ADR 0016): sealed ones
+    only if sealed with the same key (else BackupError: its accounts could not sign in); plain
+    ones (format 1) sealed now."""
+    side = archive.side
+    plain = any(key in side for key in PLAIN_LABELS.values())
+    if not side.get("credentials") and not plain:
+        return archive
+    sealer = sealer or Sealer.from_settings()
+    if plain:
+        accounts = side.get("accounts") or []
+        tokens = [(t["props"], t["account"]) for t in side.get("tokens") or []]
+        rest = {k: v for k, v in side.items() if k not in PLAIN_LABELS.values()}
+        return replace(archive, side={
+            **rest, "credentials": sealed_from_plain(sealer, accounts, tokens)})
+    theirs = archive.manifest.get("credentials_key")
+    if theirs != sealer.fingerprint:
+        raise BackupError(
+            f"this backup's accounts and tokens are sealed with another server key (fingerprint "
+            f"{theirs}; this server's is {sealer.fingerprint}): restored, none could sign in. "
+            f"Restore with the key of the installation that took it ({KEY_ENV}, or "
+            f"{KEY_FILE} in its data directory); nothing was restored (ADR 0016)",
+            f"حساب‌ها و توکن‌های این پشتیبان با کلید کارساز دیگری مهر شده‌اند (اثر انگشت "
+            f"{theirs}؛ اثر انگشت کلید این کارساز {sealer.fingerprint}) و پس از بازگردانی "
+            f"هیچ‌یک وارد نمی‌شد. با کلید همان نصبی که پشتیبان را گرفته بازگردانید ({KEY_ENV} "
+            f"یا {KEY_FILE} در پوشهٔ دادهٔ آن)؛ چیزی بازگردانده نشد")
+    return archive
 
 
 def _after_failure(store: GraphStore, before: Mapping[str, Any]) -> tuple[str, str]:
@@ -636,7 +687,9 @@ def restore_statements(archive: Archive) -> list[tuple[str, dict[str, Any]]]:
         statements += _chunked(cypher.restore_relationships_statement(typ), by_type[typ])
     side = archive.side
     statements.append((cypher.RESTORE_SIDE, {
-        key: side[key] for key in ("counters", "accounts", "saved_queries", "tokens")}))
+        key: side[key] for key in ("counters", "saved_queries")}))
+    credentials = [{k: v for k, v in c.items() if v is not None} for c in side["credentials"]]
+    statements += _chunked(credentials_cypher.RESTORE_CREDENTIALS, credentials)
     statements += _chunked(cypher.RESTORE_VERSIONS, archive.versions)
     return statements
 

@@ -11,6 +11,7 @@ from catalog.access.principals import OPERATOR, Principal
 from catalog.access.visibility import kind_visible
 from catalog.registry import TRAIL_LABELS, Registry
 from catalog.store import cypher
+from catalog.trail_chain import Head, TrailChain
 
 
 @dataclass(frozen=True)
@@ -55,3 +56,10 @@ def last_change(registry: Registry) -> int:
     """The cursor of the newest committed change (0: none yet)."""
     rows = registry.store.read(cypher.LAST_CHANGE, {"commit_counter": cypher.COMMITS_KEY})
     return int(rows[0]["seq"]) if rows else 0
+
+
+def trail_head(registry: Registry) -> Head:
+    """The head of the trail's hash chain, sealed first (ADR 0017): a client that keeps it can
+    later prove the history up to it was not rewritten (`govcat audit verify`, GET
+    /audit/verify give the head of the store's chain; any later head must extend it)."""
+    return TrailChain(registry.store).seal()

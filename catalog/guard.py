@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 
-from rdflib import Graph, URIRef
+from rdflib import URIRef
 
 from catalog import resources
 from catalog.access.accounts import Account, Accounts, IssuedToken
@@ -19,12 +19,16 @@ from catalog.access.policy import Act, Policy
 from catalog.access.principals import AGENCY_ROLES, Forbidden, Principal
 from catalog.changeset import ChangeSet, Origin
 from catalog.cycle import Cycle, Event, Issued, State, StepStatus, reports
+from catalog.cycle.changes import Changes
 from catalog.cycle.deadlines import Period
+from catalog.cycle.engine import KINDS
 from catalog.cycle.obligations import Appointment, Deadline, Obligation, Obligations, Report
 from catalog.cycle.reports import MonitoringReport
+from catalog.decided import decided_problems
 from catalog.graphmap import Node, nodes_to_graph
-from catalog.problems import Problem
-from catalog.registry import TRAIL_LABELS, Outcome, Registry
+from catalog.legacy import LegacyRow, record_legacy
+from catalog.problems import Problem, Rejected
+from catalog.registry import TRAIL_LABELS, Outcome, Registry, Version, WorkingVersion
 from catalog.store.port import Row
 
 
@@ -62,24 +66,45 @@ class Guard:
 
     def check(self, p: Principal, cs: ChangeSet) -> list[Problem]:
         self.authorize_changeset(p, cs)
-        return self.registry.check(cs)
+        return self.decided(cs) + self.registry.check(cs)
+
+    def decided(self, cs: ChangeSet, known: Mapping[str, Node | None] | None = None
+                ) -> list[Problem]:
+        """What `cs` says that only the cycle decides (catalog.decided; R-2.1, R-3.2, R-4.2):
+        no principal's submission sets an approval state, an issued ID or a legacy ID."""
+        return decided_problems(cs, self.registry.stored_decidable(cs, known))
+
+    def _refuse_decided(self, cs: ChangeSet,
+                        known: Mapping[str, Node | None] | None = None) -> None:
+        problems = self.decided(cs, known)
+        if problems:
+            raise Rejected(problems)
 
     def submit(self, p: Principal, cs: ChangeSet, action: str = "import") -> Outcome:
         self.authorize_changeset(p, cs)
+        self._refuse_decided(cs)
         return self._after_write(p, self.registry.submit(cs, p, action))
 
     def apply_checked(self, p: Principal, cs: ChangeSet, action: str = "import") -> Outcome:
         """Store a change set `check` has just passed for the same principal."""
         self.authorize_changeset(p, cs)
+        self._refuse_decided(cs)
         return self._after_write(p, self.registry.apply_checked(cs, p, action))
 
     def _after_write(self, p: Principal, outcome: Outcome) -> Outcome:
-        """R-3.3: editing a duty that holds an issued ID is a change of the agency's duties;
-        its 10-day clock starts (ADR 0007)."""
-        agencies = {code for iri in outcome.edited_issued_duties
-                    if (code := self._owner_code(iri))}
-        for code in sorted(agencies):
-            self.obligations.duties_changed(code, p, reason="a duty holding an ID was edited")
+        """R-3.3: changing or withdrawing a duty that holds an issued ID is a change of the
+        agency's duties: its 10-day clock starts (ADR 0007), and every service mapped to the
+        duty and every chain holding those services is flagged to review, counted from the
+        day the change took legal effect (`changed_on`), not the day of the edit (ADR 0015)."""
+        by_agency: dict[str, list[date]] = {}
+        for iri, changed_on in outcome.duty_changed_on:
+            on = _day(changed_on)
+            if (code := self._owner_code(iri)) is not None:
+                by_agency.setdefault(code, []).append(on or self.cycle._today())
+            self.obligations.flag_for_review(iri, p, on)
+        for code, days in sorted(by_agency.items()):
+            self.obligations.duties_changed(code, p, on=min(days),
+                                            reason="a duty holding an ID was changed")
         return outcome
 
     def _owner_code(self, iri: str) -> str | None:
@@ -127,9 +152,29 @@ class Guard:
         self.policy.check(p, Act.READ_TRAIL)
         return self.cycle.trail(agency, actor, before, limit)
 
-    def versions(self, p: Principal, iri: str) -> list[tuple[int, str, Graph]]:
+    def versions(self, p: Principal, iri: str) -> list[Version]:
         self.policy.check(p, Act.READ_TRAIL)
         return list(self.registry.versions(iri))
+
+    def working_change(self, p: Principal, iri: str) -> WorkingVersion | None:
+        """The change waiting on the approved record `iri`, if any (ADR 0015)."""
+        self.policy.check(p, Act.READ_TRAIL)
+        return self.registry.working(iri)
+
+    def waiting_changes(self, p: Principal, agency: str) -> list[WorkingVersion]:
+        """The changes to `agency`'s approved duties and services waiting for the body."""
+        self.policy.check(p, Act.READ_TRAIL)
+        changes = Changes(self.cycle)
+        return [w for kind in KINDS.values() for w in changes.of_agency(agency, kind)]
+
+    def record_legacy(self, p: Principal, rows: list[LegacyRow]) -> Outcome:
+        """R-4.2: an administrator records identifiers of earlier registries (ADR 0015)."""
+        self.policy.check(p, Act.IMPORT_LEGACY_IDS)
+        return record_legacy(self.registry, p, rows)
+
+    def resolve_review(self, p: Principal, agency: str, record: str, note: str) -> None:
+        """R-3.3: the agency reviewed a record flagged after a duty change."""
+        self.obligations.resolve_review(agency, record, p, note)
 
     def deadlines(self, p: Principal, today: date,
                   agency: str | None = None) -> list[Deadline]:
@@ -244,6 +289,7 @@ class Guard:
         "edit" change event; 412 (StaleVersion) when `pre` fails, even under concurrency."""
         before = resources.current(self.registry, iri)
         self.authorize_changeset(p, cs, {iri: before})
+        self._refuse_decided(cs, {iri: before})
         written = resources.put(self.registry, p, cs, iri, pre, before)
         if written.outcome is not None:
             self._after_write(p, written.outcome)
@@ -263,3 +309,10 @@ class Guard:
         graph = nodes_to_graph([node])
         self.authorize_changeset(p, ChangeSet(graph, {URIRef(iri): Origin("DELETE /resource")}))
         return resources.delete(self.registry, p, node, pre)
+
+
+def _day(value: object) -> date | None:
+    """A stored gc:changedOn (an ISO date, or a date) as a date."""
+    if value is None or value == "":
+        return None
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])

@@ -8,6 +8,7 @@ are left to the SHACL shapes, so their messages cite the requirement.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cache
 from typing import Annotated, Any
@@ -86,7 +87,8 @@ def _bool(value: Any) -> Any:
 @cache
 def codes(scheme: str) -> dict[str, str]:
     """One SKOS code list of ontology/codelists.ttl: each notation, and each fa or en label,
-    normalized, to its notation (a steward may write «تهران» or `tehran`)."""
+    normalized, to its notation (a steward may write «تهران» or `tehran`); also the code of
+    the concept a skos:exactMatch names (`DAILY_2` of the EU frequency table, R-10.1)."""
     prefix = f"{CODE}{scheme}/"
     g = codelists_graph()
     found: dict[str, str] = {}
@@ -95,6 +97,8 @@ def codes(scheme: str) -> dict[str, str]:
             found[str(n).lower()] = str(n)
             for label in g.objects(c, SKOS.prefLabel):
                 found.setdefault(search_key(str(label)), str(n))
+            for match in g.objects(c, SKOS.exactMatch):
+                found.setdefault(str(match).rsplit("/", 1)[-1].lower(), str(n))
     return found
 
 
@@ -148,6 +152,9 @@ class Agency(Record):
     parent_code: OptRef = None
     kind: Annotated[str, BeforeValidator(_in_scheme("agency-kind"))]
     province: _code_in("province") = None  # type: ignore[valid-type]
+    # Bodies delivering some of its services by its delegation or licence (R-20.2).
+    delegates_to: Annotated[tuple[Annotated[str, Field(pattern=REF_PATTERN, max_length=120)],
+                                  ...], BeforeValidator(_split)] = ()
 
 
 class Unit(Record):
@@ -247,11 +254,40 @@ class Chain(Record):
     responsible_agency: OptRef = None
 
 
+class DependencyError(ValueError):
+    """A depends_on item that is neither a link's order nor a service, in English and Persian
+    (loaders.rows reports both)."""
+
+    def __init__(self, value: object) -> None:
+        self.message_en = (f"{value!r} is neither the order of a link of this chain (a whole "
+                           "number from 1) nor the service it waits for (AGENCY:ref)")
+        self.message_fa = (f"«{value}» نه شماره ترتیب حلقه‌ای از همین زنجیره (عدد صحیح از ۱) "
+                           "است و نه خدمتی که این حلقه منتظر آن است (کد دستگاه:کد خدمت)")
+        super().__init__(f"{self.message_en} | {self.message_fa}")
+
+
+def _dependency(value: Any) -> int | str:
+    """One link a chain link waits for (R-6.1): its order in the chain, or the service it
+    delivers as AGENCY:ref (catalog.records_rdf resolves that to the chain's link)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    text = str(_key(value))
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    if re.fullmatch(QUALIFIED_PATTERN, text) and len(text) <= 250:
+        return text
+    raise DependencyError(value)
+
+
+Dependency = Annotated[int | str, BeforeValidator(_dependency)]
+
+
 class ChainLink(Record):
     chain_ref: Ref
     order: Annotated[int, BeforeValidator(lambda v: _key(v)), Field(ge=1, le=10_000)]
     service: Qualified
-    depends_on: Annotated[tuple[Annotated[int, Field(ge=1)], ...], BeforeValidator(_split)] = ()
+    # The links it waits for: by order (2) or by the service they deliver (SABT:S-01).
+    depends_on: Annotated[tuple[Dependency, ...], BeforeValidator(_split)] = ()
     datasets: QualifiedList = ()
 
 

@@ -18,6 +18,8 @@ from catalog.iris import Iris
 from catalog.vocab import ADMS, CPSV, CV, ELI, GC, concept
 
 AgencyLookup = Callable[[URIRef], URIRef | None]
+# A stored chain's links and the service each delivers (a link named by its service, R-6.1).
+LinksLookup = Callable[[URIRef], dict[URIRef, URIRef]]
 
 
 @dataclass
@@ -26,6 +28,10 @@ class _Builder:
     lookup: AgencyLookup
     cs: ChangeSet = field(default_factory=ChangeSet)
     owner: dict[URIRef, URIRef] = field(default_factory=dict)
+    # The submission's chain links, by chain: link → service.
+    links: dict[URIRef, dict[URIRef, URIRef]] = field(default_factory=dict)
+    # Links that wait for a service: (link, chain, service), resolved once all are read.
+    waits: list[tuple[URIRef, URIRef, URIRef]] = field(default_factory=list)
 
     def subject(self, iri: URIRef, cls: URIRef, origin: Origin, agency: URIRef | None) -> URIRef:
         if iri in self.cs.subjects:
@@ -70,6 +76,7 @@ def _agency(b: _Builder, r: m.Agency, o: Origin) -> None:
     b.code(s, DCTERMS.spatial, "province", r.province, "province")
     if r.parent_code:
         b.add(s, ORG.subOrganizationOf, b.iris.agency(r.parent_code), "parent_code")
+    b.refs(s, GC.delegatesTo, map(b.iris.agency, r.delegates_to), "delegates_to")
 
 
 def _unit(b: _Builder, r: m.Unit, o: Origin) -> None:
@@ -197,9 +204,13 @@ def _chain_link(b: _Builder, r: m.ChainLink, o: Origin) -> None:
     s = b.subject(b.iris.chain_link(r.chain_ref, r.order), GC.ChainLink, o, b.agency_of(chain))
     b.add(chain, GC.hasLink, s, "chain_ref")
     b.add(s, GC.order, Literal(r.order), "order")
-    b.add(s, GC.linkService, b.iris.qualified("service", r.service), "service")
-    b.refs(s, GC.dependsOn, [b.iris.chain_link(r.chain_ref, n) for n in r.depends_on],
-           "depends_on")
+    service = b.iris.qualified("service", r.service)
+    b.add(s, GC.linkService, service, "service")
+    b.links.setdefault(chain, {})[s] = service
+    b.refs(s, GC.dependsOn, [b.iris.chain_link(r.chain_ref, n) for n in r.depends_on
+                             if isinstance(n, int)], "depends_on")
+    b.waits += [(s, chain, b.iris.qualified("service", n)) for n in r.depends_on
+                if isinstance(n, str)]
     b.refs(s, GC.exchangesDataset, [b.iris.qualified("dataset", d) for d in r.datasets],
            "datasets")
 
@@ -220,14 +231,35 @@ _MAPPERS: dict[type[m.Record], Callable[[_Builder, m.Record, Origin], None]] = {
 
 
 def to_changeset(
-    records: Iterable[tuple[m.Record, Origin]], iris: Iris, lookup: AgencyLookup
+    records: Iterable[tuple[m.Record, Origin]], iris: Iris, lookup: AgencyLookup,
+    links: LinksLookup | None = None,
 ) -> ChangeSet:
     """Records in dependency order (agencies, units, posts, … as in loaders.schema.SHEETS).
 
     `lookup` answers the agency of a unit, post or chain already in the store, for records
-    whose agency the sheet leaves to be derived (a post's agency is its unit's).
+    whose agency the sheet leaves to be derived (a post's agency is its unit's). `links`
+    answers a stored chain's links and their services, for a link that waits for a service
+    (_resolve_waits).
     """
     b = _Builder(iris, lookup)
     for record, origin in records:
         _MAPPERS[type(record)](b, record, origin)
+    _resolve_waits(b, links)
     return b.cs
+
+
+def _resolve_waits(b: _Builder, links: LinksLookup | None) -> None:
+    """A chain link's depends_on may name the service it waits for (AGENCY:ref) instead of the
+    order of the link that delivers it (R-6.1): it then depends on every other link of the
+    same chain delivering that service, in this submission or stored (the submission's
+    version of a link wins). A service no link of the chain delivers stays the target, which
+    is no chain link: gcsh:Link-dependsOn reports it at the row's depends_on."""
+    stored: dict[URIRef, dict[URIRef, URIRef]] = {}
+    for link, chain, service in b.waits:
+        if chain not in stored:
+            stored[chain] = links(chain) if links is not None else {}
+        delivering = {**stored[chain], **b.links.get(chain, {})}
+        targets = sorted(x for x, svc in delivering.items() if svc == service and x != link)
+        if not targets and delivering.get(link) == service:
+            targets = [link]  # waits for itself: gcsh:Link-dependsOn-same-chain says so
+        b.refs(link, GC.dependsOn, targets or [service], "depends_on")

@@ -1,6 +1,6 @@
 """The registry: the core's one entry point for writes and reads of catalog records.
 
-Every write takes the same path (ARCHITECTURE.md): records → RDF change set → SHACL on the
+Every write takes the same path (docs/architecture.md): records → RDF change set → SHACL on the
 change plus its stored neighbourhood → one atomic store write. Nothing is stored unless the
 whole submission is valid.
 """
@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
@@ -22,6 +22,7 @@ from rdflib.namespace import RDF, SKOS
 from catalog import model as m
 from catalog.access.principals import OPERATOR, Principal
 from catalog.changeset import ChangeSet, Origin
+from catalog.decided import ISSUED, carry_decided, is_approved
 from catalog.graphmap import MappingError, Node, graph_to_nodes, node_from_pairs, nodes_to_graph
 from catalog.iris import Iris
 from catalog.ontology import bind_prefixes, codelists_graph, mapping
@@ -36,6 +37,7 @@ from catalog.store.port import (
     check_expected,
     record_version,
 )
+from catalog.trail_chain import TrailChain
 from catalog.validation import unseen, validate
 from catalog.vocab import GC
 
@@ -55,8 +57,34 @@ class Outcome:
     unchanged: int = 0  # records equal to their stored version, left alone
     event: str | None = None  # the change event's IRI, when anything was written
     # Duties this change edited that already held an issued duty ID: a change of duties that
-    # starts the clock of R-3.3 (catalog.guard).
+    # starts the clock of R-3.3 (catalog.guard), with the day the change took legal effect
+    # (gc:changedOn, None when not given).
     edited_issued_duties: tuple[str, ...] = ()
+    duty_changed_on: tuple[tuple[str, str | None], ...] = ()
+    # Approved records whose change became a working version, awaiting the step's body
+    # (ADR 0015); they count in `stored` and `by_label` too.
+    working: tuple[str, ...] = ()
+
+
+class Version(NamedTuple):
+    """One version of a record, as a write left it (R-16, ADR 0009, ADR 0015)."""
+
+    seq: int
+    at: str
+    graph: Graph
+    working: bool  # a proposed change of an approved record, not (yet) the record itself
+
+
+@dataclass(frozen=True)
+class WorkingVersion:
+    """The change proposed to an approved duty or service that the step's body has not
+    decided yet (ADR 0015): its content and the approved record it would replace."""
+
+    iri: str
+    seq: int
+    at: str
+    node: Node
+    approved: Node
 
 
 class Registry:
@@ -67,13 +95,20 @@ class Registry:
     # -- writes -------------------------------------------------------------------------------
 
     def changeset(self, records: Iterable[tuple[m.Record, Origin]]) -> ChangeSet:
-        return to_changeset(records, self.iris, self._stored_agency)
+        return to_changeset(records, self.iris, self._stored_agency, self._stored_links)
 
-    def check(self, cs: ChangeSet, known: Mapping[str, Node | None] | None = None
-              ) -> list[Problem]:
+    def check(self, cs: ChangeSet, known: Mapping[str, Node | None] | None = None,
+              in_place: bool = False) -> list[Problem]:
         """Every problem of a submission, without writing anything. `known`: stored records
-        the caller has just read (None: not stored), not read again."""
+        the caller has just read (None: not stored), not read again.
+
+        An approved duty or service it changes is judged as the working version it proposes
+        (catalog.decided.carry_decided), on its own: the records around it keep reading the
+        approved version until the step's body approves the change, and are judged then
+        (`in_place`: the cycle applying an approved change, judged with everything around)."""
         problems = list(cs_duplicates(cs))
+        working = frozenset() if in_place else carry_decided(
+            cs, self.stored_decidable(cs, known))
         try:
             nodes = _nodes(cs)
         except MappingError as exc:
@@ -81,7 +116,21 @@ class Registry:
                                     source=_source(cs, exc.subject), focus=exc.subject))
             return problems
         problems.extend(_cycle_owned(cs, nodes))
-        return problems + validate(cs, self.store, unseen=self._unseen(nodes, known or {}))
+        alone = self._unseen(nodes, known or {}) | {URIRef(i) for i in working}
+        return problems + validate(cs, self.store, unseen=alone)
+
+    def stored_decidable(self, cs: ChangeSet, known: Mapping[str, Node | None] | None = None
+                         ) -> dict[str, Node]:
+        """The stored duties and services among the records `cs` defines, by IRI."""
+        if self.store is None:  # a dry run of a file on its own: nothing is stored
+            return {}
+        have = known or {}
+        classes = [mapping().class_of[label] for label in ISSUED]
+        iris = sorted({str(s) for c in classes for s in cs.graph.subjects(RDF.type, c)
+                       if s in cs.subjects})
+        found = {i: n for i in iris if (n := have.get(i)) is not None}
+        found.update((n.iri, n) for n in self._stored(i for i in iris if i not in have))
+        return found
 
     def _unseen(self, nodes: list[Node], known: Mapping[str, Node | None]
                 ) -> frozenset[URIRef]:
@@ -102,16 +151,20 @@ class Registry:
 
     def apply_checked(self, cs: ChangeSet, actor: Principal = OPERATOR,
                       action: str = "import",
-                      expect: Mapping[str, str | None] | None = None) -> Outcome:
+                      expect: Mapping[str, str | None] | None = None,
+                      in_place: bool = False) -> Outcome:
         """Store a change set that `check` has just passed, in one atomic write, with its
         change event and the new versions of the records it changed (R-16). Records equal to
         their stored version are left alone: loading a file twice changes nothing.
 
         `expect`: the versions some of its records must have (catalog.store.port.StoreChange;
-        If-Match, ADR 0009), checked on what is read here and again inside the write."""
+        If-Match, ADR 0009), checked on what is read here and again inside the write.
+
+        A change to an approved duty or service is stored as its working version, the record
+        left as approved (ADR 0015); `in_place`: the cycle applies an approved change."""
         for attempt in range(RETRIES):
             try:
-                return self._apply_once(cs, actor, action, expect)
+                return self._apply_once(cs, actor, action, expect, in_place)
             except StaleVersion as exc:
                 # Ours, not the caller's: a duty or service without an ID changed between our
                 # read and our write (an ID may have been issued). Read again (R-3.2, R-4.2).
@@ -121,30 +174,56 @@ class Registry:
         raise AssertionError("unreachable")
 
     def _apply_once(self, cs: ChangeSet, actor: Principal, action: str,
-                    expect: Mapping[str, str | None] | None) -> Outcome:
+                    expect: Mapping[str, str | None] | None, in_place: bool) -> Outcome:
+        stored = {n.iri: n for n in self._stored(str(s) for s in cs.subjects)}
+        proposing = frozenset() if in_place else carry_decided(cs, stored)
         nodes = _nodes(cs)
-        stored = {n.iri: n for n in self._stored(n.iri for n in nodes)}
         if expect:  # stale even when nothing would change: StaleVersion, nothing written
             check_expected(expect, stored)
         nodes = [_keep_issued_id(n, stored.get(n.iri)) for n in nodes]
-        changed = [n for n in nodes if n != stored.get(n.iri)]
+        different = [n for n in nodes if n != stored.get(n.iri)]
+        changed = [n for n in different if n.iri not in proposing]
+        working = [n for n in different if n.iri in proposing]
         links = [(str(s), term, str(o)) for s, term, o in _links_of_unreplaced(cs)]
-        if not changed and not links:
+        if not different and not links:
             return Outcome(0, {}, unchanged=len(nodes))
-        after = self._change_event(cs, changed, actor, action)
+        after = self._change_event(cs, changed, actor, action, working)
         # An issued ID is kept from the stored record (_keep_issued_id): the write expects that
-        # record unchanged, so an ID issued meanwhile is never overwritten.
-        held = {n.iri: record_version(old) for n in changed
+        # record unchanged, so an ID issued meanwhile is never overwritten; a working version
+        # is written against the approved record it was read from.
+        held = {n.iri: record_version(old) for n in different
                 if n.label in ISSUED_PROPS and (old := stored.get(n.iri)) is not None
-                and not old.props.get(ISSUED_PROPS[n.label])}
+                and (n.iri in proposing or not old.props.get(ISSUED_PROPS[n.label]))}
         self.store.apply(StoreChange(changed, links, after, expect={**held, **(expect or {})}))
+        TrailChain(self.store).after_write()  # the change event joins the hash chain (ADR 0017)
         counts: dict[str, int] = {}
-        for n in changed:
+        for n in different:
             counts[n.label] = counts.get(n.label, 0) + 1
-        edited = tuple(n.iri for n in changed if n.label == "Duty" and (
-            (old := stored.get(n.iri)) is not None and old.props.get("dutyId")))
-        return Outcome(len(changed), counts, unchanged=len(nodes) - len(changed),
-                       event=after[0][1]["event"]["iri"], edited_issued_duties=edited)
+        edited = [n for n in different if n.label == "Duty" and (
+            (old := stored.get(n.iri)) is not None and old.props.get("dutyId"))]
+        return Outcome(len(different), counts, unchanged=len(nodes) - len(different),
+                       event=after[0][1]["event"]["iri"],
+                       edited_issued_duties=tuple(n.iri for n in edited),
+                       duty_changed_on=tuple((n.iri, _text(n.props.get("changedOn")))
+                                             for n in edited),
+                       working=tuple(n.iri for n in working))
+
+    def note(self, iri: str, actor: Principal, action: str, reason: str) -> str:
+        """Record an event that acted on the record `iri` without writing it (a working
+        version turned down, ADR 0015); returns the event's IRI."""
+        event = str(self.iris.event(str(uuid.uuid4())))
+        agencies = [a for n in self.store.describe([iri]) for a in n.rels.get("agency", ())]
+        self.store.apply(StoreChange([], after=[
+            (cypher.COMMIT, {
+                "agent": str(self.iris.agent(actor.name)), "actor": actor.name,
+                "event": {"iri": event, "action": action, "reason": reason[:4000],
+                          "endedAtTime": datetime.now(UTC).isoformat()},
+                "association": {"iri": event + "/association",
+                                "actingAs": actor.role.value},
+                "agencies": agencies, "commit_counter": cypher.COMMITS_KEY}),
+            (cypher.EVENT_USED, {"event": event, "record": iri})]))
+        TrailChain(self.store).after_write()  # ADR 0017
+        return event
 
     def _stored(self, iris: Iterable[str], page: int = 5000) -> Iterable[Node]:
         wanted = list(iris)
@@ -152,16 +231,19 @@ class Registry:
             yield from self.store.describe(wanted[start:start + page])
 
     def _change_event(self, cs: ChangeSet, changed: list[Node], actor: Principal,
-                      action: str, page: int = 5000) -> list[tuple[str, dict[str, Any]]]:
-        """The statements that record this change (cypher.COMMIT, cypher.VERSIONS)."""
+                      action: str, working: list[Node] | None = None, page: int = 5000
+                      ) -> list[tuple[str, dict[str, Any]]]:
+        """The statements that record this change (cypher.COMMIT, cypher.VERSIONS, and
+        cypher.WORKING_VERSIONS for changes proposed to approved records)."""
         event = str(self.iris.event(str(uuid.uuid4())))
         sources = sorted({o.source for o in cs.subjects.values() if o.source})
         props: dict[str, Any] = {"iri": event, "action": action,
                                  "endedAtTime": datetime.now(UTC).isoformat()}
         if sources:
             props["source"] = ", ".join(sources)[:500]
-        agencies = sorted({a for n in changed for a in n.rels.get("agency", ())}
-                          | {n.iri for n in changed if n.label == "PublicOrganisation"})
+        touched = changed + (working or [])
+        agencies = sorted({a for n in touched for a in n.rels.get("agency", ())}
+                          | {n.iri for n in touched if n.label == "PublicOrganisation"})
         statements: list[tuple[str, dict[str, Any]]] = [(cypher.COMMIT, {
             "agent": str(self.iris.agent(actor.name)), "actor": actor.name, "event": props,
             "association": {"iri": event + "/association", "actingAs": actor.role.value},
@@ -170,6 +252,9 @@ class Registry:
         for start in range(0, len(versions), page):
             statements.append((cypher.VERSIONS,
                                {"event": event, "records": versions[start:start + page]}))
+        if working:
+            statements.append((cypher.WORKING_VERSIONS, {"event": event, "records": [
+                {"iri": n.iri, "content": node_json(n)} for n in working]}))
         return statements
 
     def _stored_agency(self, iri: URIRef) -> URIRef | None:
@@ -178,6 +263,13 @@ class Registry:
             if agencies:
                 return URIRef(agencies[0])
         return None
+
+    def _stored_links(self, chain: URIRef) -> dict[URIRef, URIRef]:
+        """A stored chain's links and the service each delivers: a link's depends_on may
+        name a service (catalog.records_rdf._resolve_waits, R-6.1)."""
+        links = [x for n in self.store.describe([str(chain)]) for x in n.rels.get("hasLink", ())]
+        return {URIRef(n.iri): URIRef(n.rels["linkService"][0])
+                for n in self.store.describe(links) if n.rels.get("linkService")}
 
     def ensure_code_lists(self) -> None:
         """Store the SKOS code lists of the ontology, so relationships to concepts meet nodes
@@ -216,13 +308,32 @@ class Registry:
             nodes_to_graph(nodes, g)
         return g
 
-    def versions(self, iri: str) -> list[tuple[int, str, Graph]]:
+    def versions(self, iri: str) -> list[Version]:
         """The versions of a record its writes left, oldest first: (change number, time,
-        RDF of the record as that change wrote it)."""
+        RDF of the record as that change wrote it, whether it is a working version)."""
         rows = self.store.read(cypher.RECORD_VERSIONS, {"iri": iri})
-        return [(int(r["seq"]), str(r["at"]),
-                 nodes_to_graph([node_from_json(r["content"])], bind_prefixes(Graph())))
+        return [Version(int(r["seq"]), str(r["at"]),
+                        nodes_to_graph([node_from_json(r["content"])], bind_prefixes(Graph())),
+                        bool(r["working"]))
                 for r in rows]
+
+    def working(self, iri: str) -> WorkingVersion | None:
+        """The change proposed to the approved record `iri` and not decided yet: the newest
+        working version written after the record's last applied version and after the last
+        rejection of a change to it (ADR 0015)."""
+        found = self.store.describe([iri])
+        if not found or not is_approved(found[0]):
+            return None
+        rows = self.store.read(cypher.RECORD_VERSIONS, {"iri": iri})
+        decided = max([int(r["seq"]) for r in rows if not r["working"]]
+                      + [int(r["seq"]) for r in self.store.read(cypher.HISTORY, {"iri": iri})
+                         if r["action"] == REJECT_CHANGE], default=0)
+        pending = [r for r in rows if r["working"] and int(r["seq"]) > decided]
+        if not pending:
+            return None
+        last = pending[-1]
+        return WorkingVersion(iri, int(last["seq"]), str(last["at"]),
+                              node_from_json(last["content"]), found[0])
 
     def _iris(self, agency: str | None, page: int) -> Iterable[list[str]]:
         if agency is not None:
@@ -264,6 +375,10 @@ def _keep_issued_id(n: Node, stored: Node | None) -> Node:
     return n
 
 
+def _text(value: object) -> str | None:
+    return None if value is None else str(value)
+
+
 def node_json(n: Node) -> str:
     """A record's version as kept in the trail: its stored node, as JSON."""
     return json.dumps({"iri": n.iri, "label": n.label, "props": n.props,
@@ -284,6 +399,26 @@ def cs_duplicates(cs: ChangeSet) -> Iterable[Problem]:
             message_fa=f"این رکورد دو بار تعریف شده است (بار نخست: {first.describe()})",
             source=second.source, sheet=second.sheet, row=second.row, focus=str(iri),
         )
+
+
+# The action of the event that turns a working version down (catalog.cycle, ADR 0015).
+REJECT_CHANGE = "reject-change"
+
+
+def diff(before: Node, after: Node) -> list[dict[str, Any]]:
+    """What changes between two versions of a record: per property or relationship, the
+    values before and after (lists sorted), only where they differ."""
+    out: list[dict[str, Any]] = []
+    for key in sorted(set(before.props) | set(after.props)):
+        a, b = before.props.get(key), after.props.get(key)
+        if a != b:
+            out.append({"field": key, "kind": "property", "before": a, "after": b})
+    for key in sorted(set(before.rels) | set(after.rels)):
+        a_rel, b_rel = sorted(before.rels.get(key, ())), sorted(after.rels.get(key, ()))
+        if a_rel != b_rel:
+            out.append({"field": key, "kind": "relationship", "before": a_rel,
+                        "after": b_rel})
+    return out
 
 
 # Written only by catalog.cycle: the cycle's state and its audit trail cannot be submitted,

@@ -24,6 +24,7 @@ from catalog.registry import Outcome, Registry
 from catalog.store import cypher
 from catalog.store.port import EXISTS, StaleVersion, StoreChange, check_expected, record_version
 from catalog.text import normalize_fa, search_key
+from catalog.trail_chain import TrailChain, detached_links
 
 # The kinds of the resources API → their store label (docs/model.md).
 LABELS: dict[str, str] = {
@@ -195,6 +196,7 @@ def delete(registry: Registry, actor: Principal, node: Node, pre: Precondition) 
     event = _delete_event(registry, actor, node)
     registry.store.apply(StoreChange([], delete=[node.iri], after=[event],
                                      expect={node.iri: record_version(node)}))
+    TrailChain(registry.store).after_write()  # ADR 0017
     return Written(node.iri, None, False, event[1]["event"]["iri"])
 
 
@@ -207,6 +209,9 @@ def _delete_event(registry: Registry, actor: Principal,
     props = {"iri": event, "action": "delete", "endedAtTime": datetime.now(UTC).isoformat(),
              "source": "DELETE /resource", "deleted": [node.iri],
              "deletedLabels": [node.label]}
+    # The links of earlier events to it go with it; their hashes cover them (ADR 0017).
+    if detached := detached_links(registry.store, [node.iri]):
+        props["detached"] = detached
     return cypher.COMMIT, {
         "agent": str(registry.iris.agent(actor.name)), "actor": actor.name, "event": props,
         "association": {"iri": event + "/association", "actingAs": actor.role.value},

@@ -12,6 +12,10 @@ cannot change any other record's result.
 
 And which relationships a shape reads through, at which distance from the record it judges
 (follow_terms): the neighbourhood loaded for a judged record follows only those.
+
+And which predicates a shape follows any number of times (closure_terms: `p*` or `p+` in a
+SPARQL constraint, such as a unit's agency's ancestors by org:subOrganizationOf, R-20.1): the
+neighbourhood holds every node such a chain reaches, however far (ADR 0018).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import Any
 from rdflib import Graph, URIRef, Variable
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
+from rdflib.paths import AlternativePath, InvPath, MulPath, NegatedPath, Path, SequencePath
 from rdflib.plugins.sparql import algebra, prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
@@ -56,6 +61,11 @@ def remote_terms() -> frozenset[URIRef]:
     return remote_terms_of(shapes_graph())
 
 
+@cache
+def closure_terms() -> frozenset[URIRef]:
+    return closure_terms_of(shapes_graph())
+
+
 def inverse_terms_of(shapes: Graph) -> frozenset[URIRef]:
     """The predicates the shapes follow backwards to the record they judge: sh:inversePath,
     and `?x <predicate> $this` in SPARQL constraints (a link's chain, R-6.1). A record of a
@@ -79,9 +89,40 @@ def remote_terms_of(shapes: Graph) -> frozenset[URIRef]:
         if (None, SH.property, shape) not in shapes:  # nested shapes are walked from above
             found |= _shape(shapes, shape, local=True, seen=seen)
     for query in shapes.objects(None, SH.select):
-        found |= {p for s, p, _ in _sparql_triples(shapes, str(query))
-                  if s != THIS and isinstance(p, URIRef)}
+        for s, p, _ in _sparql_triples(shapes, str(query)):
+            found |= {q for q, away in _path_terms(p) if away or s != THIS}
     return frozenset(found)
+
+
+def closure_terms_of(shapes: Graph) -> frozenset[URIRef]:
+    """The predicates a SPARQL constraint or target follows any number of times (`p*`, `p+`):
+    what the neighbourhood must follow to the end (catalog.validation._load_closures)."""
+    found: set[URIRef] = set()
+    for query in shapes.objects(None, SH.select):
+        for _, p, _ in _sparql_triples(shapes, str(query)):
+            if isinstance(p, MulPath) and p.mod in ("*", "+"):
+                found |= {q for q, _ in _path_terms(p.path)}
+    return frozenset(found)
+
+
+def _path_terms(p: Any) -> Iterator[tuple[URIRef, bool]]:
+    """The predicates of a SPARQL predicate or property path, each with whether it is read
+    away from the node the path starts at (a later step, inverse, repeated or negated)."""
+    if isinstance(p, URIRef):
+        yield p, False
+    elif isinstance(p, SequencePath):
+        for i, step in enumerate(p.args):
+            yield from ((q, away or i > 0) for q, away in _path_terms(step))
+    elif isinstance(p, AlternativePath):
+        for step in p.args:
+            yield from _path_terms(step)
+    elif isinstance(p, InvPath | MulPath):
+        yield from ((q, True) for q, _ in _path_terms(p.arg if isinstance(p, InvPath)
+                                                       else p.path))
+    elif isinstance(p, NegatedPath):
+        yield from ((q, True) for arg in p.args for q, _ in _path_terms(arg))
+    elif isinstance(p, Path):
+        raise ValueError(f"a SPARQL path govcat cannot read: {p!r}")
 
 
 def _shape(g: Graph, shape: Node, local: bool, seen: set[tuple[Node, bool]]) -> set[URIRef]:
@@ -265,19 +306,27 @@ def _sequence(g: Graph, path: Node) -> list[set[URIRef]]:
 
 
 def _sparql_follow(shapes: Graph, query: str, depth: int, follow: list[set[URIRef]]) -> None:
-    """`?a p ?b` followed at ?a's distance from $this when ?b is the subject of a pattern."""
+    """`?a p ?b` followed at ?a's distance from $this when ?b is the subject of a pattern.
+    `?a p* ?b` is not: the nodes such a chain reaches are loaded by closure (closure_terms)."""
     triples = _sparql_triples(shapes, query)
-    if any(not isinstance(p, URIRef) for _, p, _ in triples):
+    if any(not isinstance(p, URIRef) and not _closure(p) for _, p, _ in triples):
         raise _Unanalysed(query)
     subjects = {s for s, _, _ in triples}
     distance = {THIS: 0}
     changed = True
     while changed:
         changed = False
-        for s, _, o in triples:
-            if s in distance and isinstance(o, Variable) and o not in distance:
+        for s, p, o in triples:
+            if (isinstance(p, URIRef) and s in distance and isinstance(o, Variable)
+                    and o not in distance):
                 distance[o] = distance[s] + 1
                 changed = True
     for s, p, o in triples:
-        if s in distance and o in subjects and o != THIS and isinstance(o, Variable):
+        if (isinstance(p, URIRef) and s in distance and o in subjects and o != THIS
+                and isinstance(o, Variable)):
             _follow_at(follow, depth + distance[s], {p})
+
+
+def _closure(p: Any) -> bool:
+    """`p*` or `p+` of a plain predicate."""
+    return isinstance(p, MulPath) and p.mod in ("*", "+") and isinstance(p.path, URIRef)

@@ -1,6 +1,6 @@
-"""SHACL validation of a submission plus just the neighbourhood the shapes read (ARCHITECTURE.md,
-"The path of one write", step 4): the records it defines, the stored records they point at, and
-the stored records that point at them. Whole-graph validation is for audits.
+"""SHACL validation of a submission plus just the neighbourhood the shapes read
+(docs/architecture.md, "The path of a write", step 3): the records it defines, the stored
+records they point at, and the stored records that point at them. Whole-graph validation is for audits.
 """
 
 from __future__ import annotations
@@ -22,10 +22,17 @@ from catalog.changeset import ChangeSet, Origin
 from catalog.graphmap import Node, node_triples, nodes_to_graph
 from catalog.ontology import codelists_graph, mapping
 from catalog.problems import Problem
-from catalog.shape_reach import follow_terms, inverse_terms, remote_terms, shapes_graph
+from catalog.shape_reach import (
+    closure_terms,
+    follow_terms,
+    inverse_terms,
+    remote_terms,
+    shapes_graph,
+)
 from catalog.store import cypher
 from catalog.store.obligations_cypher import OBLIGATION_LABELS
 from catalog.store.port import GraphStore
+from catalog.store.reach_cypher import descendants_statement
 from catalog.vocab import CODE, GC
 
 
@@ -135,6 +142,32 @@ class _Reach:
                       for t in ts if not t.startswith(CODE)}
         return found
 
+    def load_closures(self) -> None:
+        """Load every record a chain of closure predicates reaches from one loaded so far, to
+        its end (shape_reach.closure_terms: `org:subOrganizationOf*`, a unit's agency's
+        ancestors, R-20.1): read, not judged (ADR 0018)."""
+        follow = closure_terms()
+        if not follow:
+            return
+        names = _closure_names()
+        todo = {o for _, p, o in self.data if p in follow and isinstance(o, URIRef)}
+        todo |= {URIRef(t) for n in self.nodes for rel in names for t in n.rels.get(rel, ())}
+        while new := todo - self.loaded:
+            self.loaded |= new
+            mine = {i for i in new if i in self.cs.subjects}
+            self.index.copy(mine, self.data)
+            todo = self.index.targets(mine, follow)
+            if self.store is not None and new - mine:
+                nodes = self.store.describe(sorted(map(str, new - mine)))
+                self.nodes += nodes
+                todo |= {URIRef(t) for n in nodes for rel in names for t in n.rels.get(rel, ())}
+
+
+@cache
+def _closure_names() -> frozenset[str]:
+    """shape_reach.closure_terms as the store's relationship types."""
+    return frozenset(t.name for p in closure_terms() if (t := mapping().term(p)) is not None)
+
 
 def _follow(step: int) -> frozenset[URIRef] | None:
     """The predicates the shapes read through, `step` steps from a judged record
@@ -168,8 +201,12 @@ def _stored_around(store: GraphStore, judged: set[URIRef], ids: set[str],
                    subjects: set[URIRef]) -> set[URIRef]:
     """Stored records a change to `judged` can break: those pointing at it, one or two steps
     back (a chain whose link's service changes agency, R-6.1), and those holding the same
-    duty or service ID (R-3.2, R-4.2). Records the submission redefines are judged as its."""
-    around = _record_referrers(store, judged) if judged else set()
+    duty or service ID (R-3.2, R-4.2). Records the submission redefines are judged as its.
+    And the stored records below a judged one by a closure predicate (a body under a moved
+    agency, a unit under a moved unit), with those pointing at them one or two steps back:
+    the shapes read their chains to the end (R-20.1, R-4.3; ADR 0018)."""
+    below = _descendants(store, judged) - subjects if judged else set()
+    around = _record_referrers(store, judged | below) | below if judged else set()
     if ids:
         around |= {URIRef(r["iri"]) for r in store.read(cypher.SAME_ID, {"ids": sorted(ids)})}
     around -= subjects
@@ -193,6 +230,21 @@ def _inverse_statement() -> str | None:
     """cypher.referrers_by_statement for the inverse terms (made once: every write asks)."""
     types = [t.name for p in inverse_terms() if (t := mapping().term(p)) is not None]
     return cypher.referrers_by_statement(types) if types else None
+
+
+def _descendants(store: GraphStore, iris: set[URIRef]) -> set[URIRef]:
+    """Stored records from which a chain of closure predicates reaches one of these."""
+    statement = _descendants_statement()
+    if statement is None:
+        return set()
+    rows = store.read(statement, {"iris": sorted(map(str, iris))})
+    return {URIRef(r["iri"]) for r in rows if UNJUDGED.isdisjoint(r["labels"])}
+
+
+@cache
+def _descendants_statement() -> str | None:
+    names = _closure_names()
+    return descendants_statement(names) if names else None
 
 
 def _record_referrers(store: GraphStore, iris: set[URIRef]) -> set[URIRef]:
@@ -249,6 +301,7 @@ def neighbourhood(
     reach.load(near, 0)
     one = index.targets(judged, _follow(0)) | reach.load(stored, 0)
     reach.load(reach.load(one, 1), 1)
+    reach.load_closures()
     mp = mapping()
     for node in reach.nodes:
         data.update(node_triples(node, mp))

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from catalog.access.accounts import AccountError
+from catalog.access.credentials import SealBroken
 from catalog.access.principals import OPERATOR, Principal, Role
+from catalog.problems import Rejected
 from cli.who import guard
+from loaders.legacy_ids import read_legacy_csv
 
 admin_app = typer.Typer(help="Accounts and API tokens (operator only).", no_args_is_help=True)
 
@@ -38,7 +42,12 @@ def account(
 @admin_app.command("accounts")
 def accounts() -> None:
     """Every account with its role, scope and live tokens."""
-    for a in guard().list_accounts(OPERATOR):
+    try:
+        listed = guard().list_accounts(OPERATOR)
+    except SealBroken as exc:  # the server key is not the one that sealed them (ADR 0016)
+        typer.echo(f"{exc.message_en}\n{exc.message_fa}", err=True)
+        raise typer.Exit(1) from exc
+    for a in listed:
         p = a.principal
         scope = p.agency or ",".join(sorted(p.bodies)) or p.province or ",".join(sorted(p.scopes))
         state = "disabled" if a.disabled else f"{a.live_tokens} live token(s)"
@@ -78,3 +87,24 @@ def disable(name: Annotated[str, typer.Argument(help="the account")]) -> None:
     except AccountError as exc:
         raise typer.BadParameter(str(exc)) from exc
     typer.echo(f"disabled {name}; {n} token(s) revoked")
+
+
+@admin_app.command("legacy-ids")
+def legacy_ids(
+    path: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help=(
+        "a UTF-8 CSV file with the columns record (AGENCY:ref or IRI), scheme, identifier"))],
+) -> None:
+    """Record the identifiers services hold in earlier registries (R-4.2), all or none; kept
+    beside govcat's issued IDs, approving nothing, with their own event in the trail."""
+    try:
+        rows = read_legacy_csv(path)
+        outcome = guard().record_legacy(OPERATOR, rows)
+    except Rejected as exc:
+        for p in exc.problems:
+            typer.echo(str(p), err=True)
+        raise typer.Exit(1) from exc
+    except ValueError as exc:
+        typer.echo(f"{path}: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"{path}: recorded {outcome.stored} legacy identifier(s), "
+               f"{outcome.unchanged} unchanged")

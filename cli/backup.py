@@ -28,9 +28,10 @@ def backup_command(
                          "here)")] = None,
 ) -> None:
     """Write a consistent backup of everything govcat keeps while writes go on: the catalog,
-    the cycle's state and audit trail (with record versions), ID counters, accounts and token
-    hashes, saved queries; with a manifest (format, version, change number, counts, SHA-256
-    of each part). Keep it private: it holds token hashes."""
+    the cycle's state and audit trail (with record versions), ID counters, accounts and
+    tokens (sealed with the server key: restore with the same key, ADR 0016), saved queries;
+    with a manifest (format, version, change number, counts, SHA-256 of each part, the key's
+    fingerprint). Keep it private, as the store is."""
     from cli.main import _registry
 
     registry = _registry()
@@ -58,7 +59,8 @@ def restore_command(
     """Restore a backup into an empty store (of either kind): the same records, trail,
     versions, counters, accounts, tokens and saved queries; issued IDs and the change feed go
     on from where the backup was. The whole file is checked first (format, SHA-256 of each
-    part); a store holding data is refused unless --force."""
+    part); a store holding data is refused unless --force, and a backup whose accounts are
+    sealed with another server key than this one's always (ADR 0016)."""
     try:
         archive = read_archive(file)
     except BackupError as exc:
@@ -110,12 +112,13 @@ def _summary(manifest: dict[str, object]) -> str:
     counts = manifest["counts"]
     assert isinstance(counts, dict)
     nodes = counts["nodes"]
-    side = {"Version", "IdCounter", "Account", "ApiToken", "SavedQuery"}
+    side = {"Version", "IdCounter", "Credential", "Account", "ApiToken", "SavedQuery"}
     records = sum(v for k, v in nodes.items() if k not in side)
+    credentials = nodes.get("Credential", 0) + nodes.get("Account", 0) + nodes.get("ApiToken", 0)
     return (f"change #{manifest['seq']}, {records:,} records, {nodes.get('Version', 0):,} "
-            f"versions, {nodes.get('IdCounter', 0)} counters, {nodes.get('Account', 0)} "
-            f"accounts, {nodes.get('ApiToken', 0)} tokens, {nodes.get('SavedQuery', 0)} "
-            f"saved queries (from {manifest.get('store')}, {manifest.get('created')})")
+            f"versions, {nodes.get('IdCounter', 0)} counters, {credentials} credentials "
+            f"(accounts and tokens), {nodes.get('SavedQuery', 0)} saved queries (from "
+            f"{manifest.get('store')}, {manifest.get('created')})")
 
 
 def _commit() -> str | None:

@@ -6,6 +6,8 @@ a named account (--by); catalog.access decides what it may do (cli.who, ADR 0008
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Annotated
 
@@ -13,6 +15,7 @@ import typer
 
 from catalog.access.principals import Forbidden
 from catalog.cycle import Actor, Cycle, CycleRefused
+from catalog.cycle.changes import changes_between
 from catalog.cycle.engine import TEHRAN
 from catalog.cycle.states import STATE_LABELS
 from catalog.jalali import DateError, parse_date, to_jalali_str
@@ -46,6 +49,17 @@ def _refused(exc: CycleRefused) -> typer.Exit:
     for r in exc.reasons:
         typer.echo(f"refused [{r.requirement}]: {r.message_en}\n      {r.message_fa}", err=True)
     return typer.Exit(1)
+
+
+@contextmanager
+def refusals() -> Iterator[None]:
+    """A refusal of the policy (exit 3) or of the cycle (exit 1), said in en and fa."""
+    try:
+        yield
+    except CycleRefused as exc:
+        raise _refused(exc) from exc
+    except Forbidden as exc:
+        raise _forbidden(exc) from exc
 
 
 @cycle_app.command("status")
@@ -136,13 +150,55 @@ def versions(
 ) -> None:
     """A record's versions, oldest first, as each write left it (Turtle)."""
     g = guard()
-    try:
+    with refusals():
         found = g.versions(acting(g, token, by), record)
-    except Forbidden as exc:
-        raise _forbidden(exc) from exc
-    for seq, at, graph in found:
-        typer.echo(f"# change #{seq} at {at}")
-        typer.echo(serialize(graph, "ttl"))
+    for v in found:
+        working = " (working version, not approved yet)" if v.working else ""
+        typer.echo(f"# change #{v.seq} at {v.at}{working}")
+        typer.echo(serialize(v.graph, "ttl"))
+
+
+@cycle_app.command("diff")
+def diff(
+    record: Annotated[str, typer.Option("--record", help="the approved record's IRI")],
+    by: ByOpt = None, token: TokenOpt = None,
+) -> None:
+    """The change waiting on an approved duty or service: what its working version changes
+    in the approved one, field by field (exit 1 when none is waiting)."""
+    g = guard()
+    with refusals():
+        work = g.working_change(acting(g, token, by), record)
+    if work is None:
+        typer.echo(f"{record}: no change is waiting (تغییری در انتظار نیست)", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"{record}: working version #{work.seq} at {work.at}")
+    for c in changes_between(work):
+        typer.echo(f"  {c['field']}: {c['before']!r} -> {c['after']!r}")
+
+
+@cycle_app.command("changes")
+def changes(agency: AgencyOpt, by: ByOpt = None, token: TokenOpt = None) -> None:
+    """The changes to the agency's approved duties and services waiting for their body."""
+    g = guard()
+    with refusals():
+        found = g.waiting_changes(acting(g, token, by), agency)
+    for work in found:
+        fields = ", ".join(str(c["field"]) for c in changes_between(work))
+        typer.echo(f"{work.iri}  #{work.seq}  {fields}")
+
+
+@cycle_app.command("resolve-review")
+def resolve_review(
+    agency: AgencyOpt,
+    record: Annotated[str, typer.Option("--record", help="the flagged service or chain")],
+    note: Annotated[str, typer.Option("--note", help="what the review found or changed")],
+    by: ByOpt = None, token: TokenOpt = None,
+) -> None:
+    """R-3.3: close the review flag a duty change put on a service or chain."""
+    g = guard()
+    with refusals():
+        g.resolve_review(acting(g, token, by), agency, record, note)
+    typer.echo(f"{record}: reviewed")
 
 
 @cycle_app.command("history")

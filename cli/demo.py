@@ -8,6 +8,7 @@ import base64
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
 
 import typer
 
@@ -16,7 +17,9 @@ from catalog.access.principals import Principal, Role
 from catalog.cycle import Cycle, CycleRefused
 from catalog.cycle.engine import TEHRAN
 from catalog.jalali import parse_date
+from catalog.legacy import record_legacy
 from catalog.registry import Registry
+from loaders.legacy_ids import read_legacy_csv
 
 ACCOUNTS = [
     Principal("admin", Role.ADMIN),
@@ -93,6 +96,13 @@ def install_cycle(registry: Registry) -> None:
                                        *([reason] if reason is not None else []))
         except CycleRefused as exc:  # the demo shows what the rules allowed
             typer.echo(f"demo: {agency} step {step} {action}: {exc}", err=True)
+
+
+def install_legacy(registry: Registry, path: Path) -> int:
+    """The national service IDs the demo's services held before govcat, recorded by the
+    admin's own action beside the IDs the cycle issued (R-4.2, ADR 0015)."""
+    by = {p.name: p for p in ACCOUNTS}
+    return record_legacy(registry, by["admin"], read_legacy_csv(path)).stored
 
 
 def _cycle(registry: Registry, now: Callable[[], datetime]) -> Cycle:

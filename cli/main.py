@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from catalog.access.accounts import seal_plain_credentials
 from catalog.access.principals import Forbidden
 from catalog.config import Settings
 from catalog.iris import Iris
@@ -17,6 +18,7 @@ from catalog.problems import Problem
 from catalog.registry import Registry
 from catalog.store import open_store
 from cli.admin import admin_app
+from cli.audit import audit_app
 from cli.backup import backup_command, restore_command
 from cli.cycle import cycle_app, deadlines
 from cli.queries import query_app
@@ -47,6 +49,7 @@ app.add_typer(admin_app, name="admin")
 app.add_typer(query_app, name="query")  # graph queries for auditors (issue 5)
 app.command("deadlines")(deadlines)
 app.add_typer(report_app, name="report")
+app.add_typer(audit_app, name="audit")  # the trail proves itself (ADR 0017)
 app.command("backup")(backup_command)  # issue 8: operator only
 app.command("restore")(restore_command)
 
@@ -59,6 +62,7 @@ def _registry(settings: Settings | None = None) -> Registry:
     _stop_embedded_store_at_exit(settings)
     store = open_store(settings)
     store.setup()
+    seal_plain_credentials(store, settings=settings)  # earlier versions' accounts (ADR 0016)
     registry = Registry(store, Iris(settings.base_iri))
     registry.ensure_code_lists()
     return registry
@@ -215,6 +219,7 @@ def demo() -> None:
         registry = _registry()
         tokens = people.install_accounts(registry)
         people.install_cycle(registry)
+        people.install_legacy(registry, DEMO_WORKBOOK.with_name("legacy-ids.csv"))
         typer.echo("demo accounts (public tokens, for the demo only):")
         for name, token in tokens.items():
             typer.echo(f"  {name:<22} {token}")
@@ -223,10 +228,13 @@ def demo() -> None:
 
 @store_app.command("start")
 def store_start() -> None:
+    """Start the embedded store, or keep the one running: it stays after any command ends
+    (one a command started goes with it otherwise, ADR 0020)."""
     from catalog.store.falkordb_server import FalkorServer
 
     server = FalkorServer(Settings().data_dir)
     server.start()
+    server.keep()
     typer.echo(_status_line(server))
 
 

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from catalog.access.credentials import KeyProblem
 from catalog.access.principals import OPERATOR, Principal, Unauthenticated
 from catalog.guard import Guard
 
@@ -21,7 +22,11 @@ ByOpt = Annotated[str | None, typer.Option(
 def guard() -> Guard:
     from cli.main import _registry  # the one place the CLI opens the store
 
-    return Guard(_registry())
+    try:
+        return Guard(_registry())
+    except KeyProblem as exc:  # a malformed server key (ADR 0016)
+        typer.echo(f"{exc.message_en}\n{exc.message_fa}", err=True)
+        raise typer.Exit(2) from exc
 
 
 def acting(g: Guard, token: str | None, by: str | None) -> Principal:

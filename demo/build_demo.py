@@ -36,6 +36,7 @@ from openpyxl.styles import Font
 Row = dict[str, Any]
 
 OUT = Path(__file__).resolve().parent / "govcat-demo.xlsx"
+LEGACY_OUT = "legacy-ids.csv"  # beside the workbook: the admin's legacy import (cli/demo.py)
 
 # fmt: off
 # Data tables are kept compact (one record per few lines); the formatter leaves them alone.
@@ -46,10 +47,10 @@ COLUMNS: dict[str, list[str]] = {
     "units": ["id", "agency_code", "name_fa", "name_en", "parent_id", "province"],
     "posts": ["id", "unit_id", "title_fa", "title_en", "agency_code"],
     "employees": ["id", "post_id", "agency_code"],
-    "duties": ["agency_code", "ref", "title_fa", "title_en", "legal_basis", "duty_id", "status",
+    "duties": ["agency_code", "ref", "title_fa", "title_en", "legal_basis", "status",
                "changed_on"],
     "services": ["agency_code", "ref", "title_fa", "title_en", "kind", "duties", "units", "posts",
-                 "employees", "delivery", "service_id", "status", "legacy_id"],
+                 "employees", "delivery", "status"],
     "information_systems": ["agency_code", "ref", "name_fa", "name_en", "url", "services"],
     "datasets": ["agency_code", "ref", "title_fa", "title_en", "information_system", "services",
                  "personal_data", "classification", "update_frequency"],
@@ -1000,7 +1001,6 @@ LEGACY_PREFIX = {"SABT": "13031", "TAX": "13042", "SSO": "13057", "TEHRAN_MUN": 
                  "SABT_ISF": "13031", "TAX_KHR": "13042", "SSO_FARS": "13057",
                  "PISHKHAN_1045": "13031"}
 
-STATUS = {"A": "approved", "S": "submitted", "D": "draft"}
 DELIVERY = {"p": "in_person", "e": "electronic", "s": "smart"}
 KIND = {"s": "service", "i": "inquiry"}
 
@@ -1106,14 +1106,10 @@ def build() -> dict[str, list[Row]]:
                 next(e for e in employees if e["id"] == cover)["post_id"].append(second)
         rows["employees"].extend(employees)
 
-    # Duties; IDs issued in order to approved duties (R-3.2).
+    # Duties, all drafts: their approval and IDs come from the demo's cycle (cli/demo.py), never
+    # from the workbook (R-3.2, ADR 0015).
     for agency, duties in DUTIES.items():
-        issued = 0
-        for ref, title_fa, title_en, legal, status, changed in duties:
-            duty_id = None
-            if status == "A":
-                issued += 1
-                duty_id = f"D-{agency}-{issued:04d}"
+        for ref, title_fa, title_en, legal, _, changed in duties:
             rows["duties"].append(
                 {
                     "agency_code": agency,
@@ -1121,17 +1117,16 @@ def build() -> dict[str, list[Row]]:
                     "title_fa": title_fa,
                     "title_en": title_en,
                     "legal_basis": legal,
-                    "duty_id": duty_id,
-                    "status": STATUS[status],
+                    "status": "draft",
                     "changed_on": changed,
                 }
             )
 
-    # Services; IDs issued to approved services (R-4.2); delivering unit/post/employees (R-4.3).
+    # Services, all drafts (their IDs come from the cycle); legacy national service IDs go to
+    # the admin's file (LEGACY_OUT); delivering unit/post/employees (R-4.3).
     # Variety by position: every fifth service names its unit only, another its post only.
     legacy_seq = 0
     for agency, services in SERVICES.items():
-        issued = 0
         for n, (
             ref,
             title_fa,
@@ -1141,7 +1136,7 @@ def build() -> dict[str, list[Row]]:
             unit_num,
             post_idx,
             delivery,
-            status,
+            _,
             legacy,
         ) in enumerate(services):
             uid = unit_id[(agency, unit_num)]
@@ -1151,10 +1146,6 @@ def build() -> dict[str, list[Row]]:
                 svc_posts = []
             elif n % 5 == 2:
                 svc_units = []
-            service_id = None
-            if status == "A":
-                issued += 1
-                service_id = f"S-{agency}-{issued:05d}"
             legacy_id = None
             if legacy:
                 legacy_seq += 1
@@ -1171,8 +1162,7 @@ def build() -> dict[str, list[Row]]:
                     "posts": svc_posts,
                     "employees": list(holders[pid][:3]),
                     "delivery": DELIVERY[delivery],
-                    "service_id": service_id,
-                    "status": STATUS[status],
+                    "status": "draft",
                     "legacy_id": legacy_id,
                 }
             )
@@ -1269,8 +1259,6 @@ def check(rows: dict[str, list[Row]]) -> None:
     unique([(d["agency_code"], d["ref"]) for d in rows["datasets"]], "dataset refs")
     unique([c["ref"] for c in rows["chains"]], "chain refs")
     unique([(lk["chain_ref"], lk["order"]) for lk in rows["chain_links"]], "chain link orders")
-    unique([d["duty_id"] for d in rows["duties"] if d["duty_id"]], "duty IDs")
-    unique([s["service_id"] for s in rows["services"] if s["service_id"]], "service IDs")
     unique([s["legacy_id"] for s in rows["services"] if s["legacy_id"]], "legacy IDs")
     unique(
         [(f["from_system"], f["to_system"], f["dataset"]) for f in rows["data_flows"]], "data flows"
@@ -1313,13 +1301,7 @@ def check(rows: dict[str, list[Row]]) -> None:
     for d in rows["duties"]:
         assert d["agency_code"] in agencies and REF_RE.match(d["ref"]), d
         assert d["legal_basis"], f"duty {d['ref']} has no legal basis"
-        assert d["status"] in STATUS.values(), d
-        if d["status"] == "approved":
-            assert d["duty_id"] and re.fullmatch(
-                rf"D-{re.escape(d['agency_code'])}-\d{{4}}", d["duty_id"]
-            ), d
-        else:
-            assert d["duty_id"] is None, f"unapproved duty {d['ref']} has an ID"
+        assert d["status"] == "draft", f"duty {d['ref']}: the cycle decides (ADR 0015)"
         assert d["changed_on"] is None or re.fullmatch(r"14\d\d/\d\d/\d\d", d["changed_on"]), d
 
     # Services (R-4): own duties, own delivering unit/post and employees, IDs on approval.
@@ -1343,16 +1325,7 @@ def check(rows: dict[str, list[Row]]) -> None:
             assert delivering & set(employees[eid]["post_id"]), (
                 f"{who}: employee {eid} holds none of the delivering posts"
             )
-        if s["status"] == "approved":
-            assert s["service_id"] and re.fullmatch(
-                rf"S-{re.escape(agency)}-\d{{5}}", s["service_id"]
-            ), who
-            for ref in s["duties"]:
-                assert duties[(agency, ref)]["status"] == "approved", (
-                    f"{who} is approved but duty {ref} is not"
-                )
-        else:
-            assert s["service_id"] is None, f"{who}: unapproved service has an ID"
+        assert s["status"] == "draft", f"{who}: the cycle decides (ADR 0015)"
         assert s["legacy_id"] is None or re.fullmatch(r"\d{11,12}", s["legacy_id"]), who
 
     for s in rows["information_systems"]:
@@ -1492,11 +1465,20 @@ def write(rows: dict[str, list[Row]], out: Path) -> None:
             dst.writestr(fixed, data)
 
 
+def write_legacy(rows: dict[str, list[Row]], out: Path) -> None:
+    """The legacy national service IDs, for the admin's `govcat admin legacy-ids` (R-4.2)."""
+    lines = ["record,scheme,identifier"] + [
+        f"{s['agency_code']}:{s['ref']},national-service-id,{s['legacy_id']}"
+        for s in rows["services"] if s["legacy_id"]]
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else OUT
     rows = build()
     check(rows)
     write(rows, out)
+    write_legacy(rows, out.with_name(LEGACY_OUT))
     total = sum(len(r) for r in rows.values())
     for sheet in COLUMNS:
         print(f"{sheet:20} {len(rows[sheet]):4}")

@@ -1,5 +1,5 @@
-"""The analyses where Cypher is awkward (ARCHITECTURE.md, "Queries"): each reads a subgraph
-with its named query's Cypher and finishes in Python: strongly connected components, a
+"""The analyses where Cypher is awkward (docs/architecture.md, "Queries"): each reads a
+subgraph with its named query's Cypher and finishes in Python: strongly connected components, a
 cycle-safe walk over the data map, a what-if change of the org structure (graph_queries.
 structure), centrality, the cycle's deadlines (catalog.cycle). Nothing here writes.
 """

@@ -59,7 +59,7 @@ ColumnKind = Literal["text", "list", "ref", "ref_list", "enum", "date", "int", "
 #   national  - a nationally unique id or code (agencies, units, posts, employees, chains);
 #   agency    - a ref local to the row's agency, or AGENCY:ref for another agency's record;
 #   qualified - always AGENCY:ref (rows that belong to no single agency, e.g. data flows);
-#   chain     - a link order within the same chain.
+#   chain     - a link of the same chain: its order, or the service it delivers as AGENCY:ref.
 RefScope = Literal["national", "agency", "qualified", "chain"]
 
 LIST_SEPARATORS = (";", "؛")
@@ -231,14 +231,50 @@ CLASSIFICATIONS = (
     ("confidential", "محرمانه"),
     ("secret", "سری"),
 )
+# Every value of the EU frequency authority table (R-10.1; ontology/codelists.ttl gives each
+# one's EU concept by skos:exactMatch; a cell may also hold the EU code, e.g. DAILY_2).
 FREQUENCIES = (
+    ("1min", "هر دقیقه"),
+    ("5min", "هر پنج دقیقه"),
+    ("10min", "هر ده دقیقه"),
+    ("15min", "هر پانزده دقیقه"),
+    ("30min", "هر سی دقیقه"),
+    ("hourly", "ساعتی"),
+    ("bihourly", "هر دو ساعت"),
+    ("trihourly", "هر سه ساعت"),
+    ("12hrs", "هر دوازده ساعت"),
     ("continuous", "پیوسته"),
+    ("update_cont", "به‌روزرسانی پیوسته"),
     ("daily", "روزانه"),
+    ("daily_2", "دو بار در روز"),
     ("weekly", "هفتگی"),
+    ("weekly_2", "دو بار در هفته"),
+    ("weekly_3", "سه بار در هفته"),
+    ("weekly_5", "پنج بار در هفته"),
+    ("biweekly", "هر دو هفته"),
     ("monthly", "ماهانه"),
+    ("monthly_2", "دو بار در ماه"),
+    ("monthly_3", "سه بار در ماه"),
+    ("bimonthly", "هر دو ماه"),
     ("quarterly", "فصلی"),
     ("annual", "سالانه"),
+    ("annual_2", "شش‌ماهه (دو بار در سال)"),
+    ("annual_3", "سه بار در سال"),
+    ("biennial", "هر دو سال"),
+    ("triennial", "هر سه سال"),
+    ("quadrennial", "هر چهار سال"),
+    ("quinquennial", "هر پنج سال"),
+    ("sexennial", "هر شش سال"),
+    ("decennial", "هر ده سال"),
+    ("bidecennial", "هر بیست سال"),
+    ("tridecennial", "هر سی سال"),
     ("irregular", "نامنظم"),
+    ("as_needed", "در صورت نیاز"),
+    ("not_planned", "بدون برنامه"),
+    ("never", "هرگز"),
+    ("other", "سایر"),
+    ("unknown", "نامعلوم"),
+    ("op_datpro", "داده موقت"),
 )
 
 
@@ -328,8 +364,12 @@ def _province() -> Column:
 def _status(thing_fa: str, thing_en: str) -> Column:
     return _choice_col(
         "status", "وضعیت", "Status", STATUSES,
-        f"وضعیت بررسی {thing_fa} در سازمان اداری و استخدامی", f"Review status of the "
-        f"{thing_en} at the Administrative and Recruitment Organization", "draft",
+        f"وضعیت بررسی {thing_fa} در سازمان اداری و استخدامی؛ در ثبت «پیش‌نویس» (یا «منصرف‌شده»)؛ "
+        "ارسال، تأیید و رد را تنها کنش‌های چرخه تعیین می‌کنند و مقدار دیگر پذیرفته نیست مگر "
+        "همان که ثبت شده است (ماده ۲)",
+        f"Review status of the {thing_en} at the Administrative and Recruitment Organization: "
+        "write draft (or withdrawn); submitted, approved and rejected are set by the cycle's "
+        "own actions (R-2.1), and any other value must be the one stored", "draft",
     )
 
 
@@ -385,6 +425,18 @@ AGENCIES = Sheet(
             "Code of the parent or supervising agency, for subsidiary, affiliated, provincial "
             "and delegated bodies (R-20)",
             "MOI",
+        ),
+        _ref_col(
+            "delegates_to", "تفویض اختیار به", "Delegates to", "agencies", "national",
+            "کد نهادهایی که بخشی از خدمات این دستگاه را با تفویض اختیار یا مجوز آن ارائه "
+            "می‌دهند (شهرداری، نظام مهندسی، بیمارستان، دفتر پیشخوان، ...)؛ واحدها، پست‌ها و "
+            "کارکنان آنها می‌توانند ارائه‌دهنده خدمات این دستگاه باشند (ماده ۲۰)؛ چند مورد را "
+            "با ; جدا کنید",
+            "Codes of the bodies that deliver some of this agency's services by its delegation "
+            "or licence (a municipality, an engineering council, a hospital, a counter office, "
+            "...); their units, posts and employees may deliver its services (R-20.2); "
+            "separate several with ;",
+            "PISHKHAN-1045", many=True,
         ),
         _choice_col(
             "kind", "نوع دستگاه", "Agency kind", AGENCY_KINDS,
@@ -487,10 +539,10 @@ DUTIES = Sheet(
         ),
         _text_col(
             "duty_id", "شناسه وظیفه", "Duty ID",
-            "شناسه‌ای که پس از تأیید سازمان از طریق سامانه صادر می‌شود (ماده ۳)؛ در ثبت اولیه "
-            "خالی بماند",
-            "The ID the System issues on the Organization's approval (R-3.2); leave empty when "
-            "first registering",
+            "شناسه‌ای که چرخه پس از تأیید سازمان صادر می‌کند (ماده ۳)؛ خالی بماند: مقدار "
+            "دیگری جز همان که صادر شده پذیرفته نیست",
+            "The ID the cycle issues on the Organization's approval (R-3.2); leave it empty: "
+            "no value but the one issued is accepted",
             "",
         ),
         _status("وظیفه", "duty"),
@@ -553,19 +605,19 @@ SERVICES = Sheet(
         ),
         _text_col(
             "service_id", "شناسه خدمت", "Service ID",
-            "شناسه‌ای که پس از تأیید سازمان از طریق سامانه صادر می‌شود (ماده ۴)؛ در ثبت اولیه "
-            "خالی بماند",
-            "The ID the System issues on the Organization's approval (R-4.2); leave empty when "
-            "first registering",
+            "شناسه‌ای که چرخه پس از تأیید سازمان صادر می‌کند (ماده ۴)؛ خالی بماند: مقدار "
+            "دیگری جز همان که صادر شده پذیرفته نیست",
+            "The ID the cycle issues on the Organization's approval (R-4.2); leave it empty: "
+            "no value but the one issued is accepted",
             "",
         ),
         _status("خدمت", "service"),
         _text_col(
             "legacy_id", "شناسه پیشین خدمت", "Legacy ID",
-            "شناسه خدمت در سامانه ملی خدمات دولت، فقط برای اطلاع؛ به‌جای کد داخلی به کار "
-            "نمی‌رود",
-            "The service's ID in the national government services registry; informational "
-            "only, never used as a reference",
+            "شناسه خدمت در سامانه ملی خدمات دولت؛ تنها مدیر سامانه با «ورود شناسه‌های پیشین» "
+            "آن را ثبت می‌کند؛ خالی بماند",
+            "The service's ID in the national government services registry; recorded only by "
+            "an administrator's legacy import (govcat admin legacy-ids); leave it empty",
             "10021003000",
         ),
     ),
@@ -715,10 +767,13 @@ CHAIN_LINKS = Sheet(
         ),
         _ref_col(
             "depends_on", "وابسته به", "Depends on", "chain_links", "chain",
-            "شماره ترتیب حلقه‌هایی از همین زنجیره که این حلقه به نتیجه آنها نیاز دارد؛ چند "
-            "مورد را با ; جدا کنید",
-            "Orders of the links of the same chain this link needs; separate several with ;",
-            "1", many=True,
+            "حلقه‌هایی از همین زنجیره که این حلقه به نتیجه آنها نیاز دارد: شماره ترتیب حلقه، یا "
+            "خدمتی که آن حلقه ارائه می‌دهد به صورت «کد دستگاه:کد خدمت»؛ خدمتی که هیچ حلقه‌ای "
+            "از این زنجیره ارائه نمی‌دهد پذیرفته نیست؛ چند مورد را با ; جدا کنید",
+            "The links of the same chain this link needs: a link's order, or the service a "
+            "link of the chain delivers as AGENCY:ref; a service no link of the chain "
+            "delivers is refused; separate several with ;",
+            "1;SABT:S-01", many=True,
         ),
         _qualified(
             "datasets", "مجموعه‌داده‌های مبادله‌شده", "Exchanged datasets", "datasets",

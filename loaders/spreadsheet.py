@@ -30,9 +30,9 @@ from catalog.model import Record
 from catalog.problems import Problem
 from loaders.rows import RawRow, cell, to_records
 from loaders.schema import SHEET_BY_NAME, SHEETS, Sheet, header_to_key, is_label_row
-from loaders.template import README_TITLE
+from loaders.template import LISTS_TITLE, README_TITLE
 
-README_SHEETS = {"readme", "راهنما", README_TITLE.lower()}
+README_SHEETS = {"readme", "راهنما", README_TITLE.lower(), LISTS_TITLE.lower()}
 
 # What a workbook may be before anything in it is inflated. A workbook of 100,000 services is
 # about 75 MiB inflated and its parts inflate 6-13 times (bench/RESULTS.md, robustness).

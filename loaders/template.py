@@ -18,11 +18,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from loaders.schema import LIST_SEPARATORS, REF_SEPARATOR, SHEETS, Column, Sheet
 
-__all__ = ["FIRST_DATA_ROW", "README_TITLE", "write_template"]
+__all__ = ["FIRST_DATA_ROW", "LISTS_TITLE", "README_TITLE", "write_template"]
 
 # Excel forbids "/" in sheet titles, so the README tab uses a dash. It matches no entity sheet,
 # so loaders skip it.
 README_TITLE = "README - راهنما"
+# A hidden sheet holding the drop-down values too many for an inline list (the update
+# frequencies of the EU table, R-10.1); loaders skip it too.
+LISTS_TITLE = "lists - فهرست‌ها"
 KEY_ROW, LABEL_ROW, FIRST_DATA_ROW = 1, 2, 3
 _LAST_ROW = 1_048_576  # Excel's last row: validation and text format cover every data row
 _LIST_FORMULA_LIMIT = 255  # Excel rejects longer inline list formulas in data validation
@@ -123,8 +126,14 @@ def write_template(path: Path) -> None:
     readme = wb.active
     assert readme is not None  # a new Workbook always has one sheet
     _write_readme(readme)
+    lists = wb.create_sheet(LISTS_TITLE)
     for sheet in SHEETS:
-        _write_sheet(wb.create_sheet(sheet.name), sheet)
+        _write_sheet(wb.create_sheet(sheet.name), sheet, lists)
+    if lists.max_row == 1 and lists["A1"].value is None:
+        wb.remove(lists)
+    else:
+        lists.sheet_state = "hidden"
+        wb.move_sheet(lists, offset=len(wb.sheetnames) - 1 - wb.index(lists))
     wb.save(path)
 
 
@@ -229,10 +238,10 @@ def _allowed_text(column: Column) -> str:
 # Entity sheets
 
 
-def _write_sheet(ws: Worksheet, sheet: Sheet) -> None:
+def _write_sheet(ws: Worksheet, sheet: Sheet, lists: Worksheet) -> None:
     for index, column in enumerate(sheet.columns, start=1):
         _write_header(ws, index, column)
-        _format_column(ws, index, column)
+        _format_column(ws, index, column, lists)
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 1).coordinate
     # Persian sheets read right to left; row 1's English keys stay readable either way.
     ws.sheet_view.rightToLeft = True
@@ -267,7 +276,7 @@ def _comment_text(column: Column) -> str:
     return "\n".join(parts)
 
 
-def _format_column(ws: Worksheet, index: int, column: Column) -> None:
+def _format_column(ws: Worksheet, index: int, column: Column, lists: Worksheet) -> None:
     letter = get_column_letter(index)
     width = max(len(column.key), len(column.header_fa), len(column.example)) + 4
     ws.column_dimensions[letter].width = min(max(width, 14), 40)
@@ -275,15 +284,16 @@ def _format_column(ws: Worksheet, index: int, column: Column) -> None:
         # Text format keeps Excel from turning IDs like 0012 into 12 or dates into serials.
         ws.column_dimensions[letter].number_format = "@"
     if column.allowed:
-        ws.add_data_validation(_dropdown(column, letter))
+        ws.add_data_validation(_dropdown(column, letter, lists))
 
 
-def _dropdown(column: Column, letter: str) -> DataValidation:
-    """A list validation offering the Persian labels first, then the English keys."""
+def _dropdown(column: Column, letter: str, lists: Worksheet) -> DataValidation:
+    """A list validation offering the Persian labels first, then the English keys; inline,
+    or, when too long for Excel's inline list, from a column of the hidden lists sheet."""
     values = [fa for _, fa in column.choices()] + list(column.allowed or ())
     formula = '"' + ",".join(values) + '"'
     if len(formula) > _LIST_FORMULA_LIMIT:
-        raise ValueError(f"drop-down for {column.key!r} is too long for Excel")
+        formula = _listed(lists, column, values)
     dv = DataValidation(
         type="list",
         formula1=formula,
@@ -297,3 +307,14 @@ def _dropdown(column: Column, letter: str) -> DataValidation:
     )
     dv.add(f"{letter}{FIRST_DATA_ROW}:{letter}{_LAST_ROW}")
     return dv
+
+
+def _listed(lists: Worksheet, column: Column, values: list[str]) -> str:
+    """Write `values` down the next free column of the lists sheet (its key in row 1); the
+    range formula that names them."""
+    index = 1 if lists["A1"].value is None else lists.max_column + 1
+    letter = get_column_letter(index)
+    lists.cell(1, index, column.key)
+    for row, value in enumerate(values, start=2):
+        lists.cell(row, index, value)
+    return f"'{LISTS_TITLE}'!${letter}$2:${letter}${len(values) + 1}"

@@ -3,6 +3,7 @@ RDF/XML, plain JSON), and says when the store is up."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,70 @@ def test_negotiation_prefers_the_highest_q() -> None:
     assert negotiate("application/ld+json;q=0.5, text/turtle", None) == "ttl"
     assert negotiate("text/html", None) == "jsonld"
     assert negotiate("text/turtle", "nt") == "nt"
+
+
+# -- content negotiation, one rule for every route (api.conneg) --------------------------------
+
+def test_conneg_honours_q_values() -> None:
+    from api.conneg import NotAcceptable, Offers
+    from api.conneg import negotiate as choose
+
+    rdf = Offers({"ttl": "text/turtle", "jsonld": "application/ld+json",
+                  "nt": "application/n-triples"})
+    assert choose(rdf, None) == choose(rdf, "") == "ttl"  # no header: the default
+    assert choose(rdf, "text/turtle;q=0") == "jsonld"  # refused, never chosen
+    assert choose(rdf, "application/ld+json;q=0.5, text/turtle;q=0.9") == "ttl"
+    assert choose(rdf, "text/*;q=0.1, application/n-triples") == "nt"
+    assert choose(rdf, "text/turtle;q=0, */*") == "jsonld"  # the specific range wins
+    assert choose(rdf, "application/*, text/turtle;q=0.5") == "jsonld"
+    assert choose(rdf, "text/html") == "ttl"  # nothing named that is offered: disregarded
+    assert choose(rdf, "text/turtle;q=banana, application/n-triples;q=0.2") == "nt"
+    for refusing in ("*/*;q=0", "text/turtle;q=0, application/*;q=0"):
+        with pytest.raises(NotAcceptable):
+            choose(rdf, refusing)
+    with pytest.raises(NotAcceptable) as refused:
+        choose(rdf, "text/turtle", "pdf")
+    assert "pdf" in refused.value.message_en and "pdf" in refused.value.message_fa
+
+
+PERSIAN = re.compile(r"[\u0600-\u06FF]")
+
+
+def _is_406(resp: object) -> None:
+    assert resp.status_code == 406, (resp.status_code, resp.text)  # type: ignore[attr-defined]
+    body = resp.json()  # type: ignore[attr-defined]
+    assert body["detail"] and PERSIAN.search(body["detail_fa"]), body
+    assert body["formats"]
+
+
+def test_turtle_refused_with_q_0_is_never_sent(client: TestClient, registry: Registry) -> None:
+    """`Accept: text/turtle;q=0` on every route that negotiates, Turtle its default or not."""
+    no_turtle = {"Accept": "text/turtle;q=0"}
+    service = _path(registry, registry.iris.owned("service", "REG", "S1"))
+    routes = [(service, {}), ("/resource", {"iri": str(registry.iris.agency("REG"))}),
+              ("/profiles/cpsv-ap", {}), ("/snapshot", {}), ("/changes", {}),
+              ("/sparql", {"query": "CONSTRUCT WHERE { ?s a ?t } LIMIT 3"}),
+              ("/queries/posts-without-holder", {})]
+    for path, params in routes:
+        resp = client.get(path, params=params, headers=no_turtle)
+        assert resp.status_code == 200, (path, resp.status_code, resp.text)
+        assert not resp.headers["content-type"].startswith("text/turtle"), path
+    turtle = client.get("/snapshot", headers={"Accept": "text/turtle"})
+    assert turtle.headers["content-type"].startswith("text/turtle")
+
+
+def test_an_unknown_format_or_an_accept_refusing_everything_is_406(
+        client: TestClient, registry: Registry) -> None:
+    service = _path(registry, registry.iris.owned("service", "REG", "S1"))
+    routes = [(service, {}), ("/resource", {"iri": str(registry.iris.agency("REG"))}),
+              ("/profiles/dcat-ap", {}), ("/snapshot", {}), ("/changes", {}),
+              ("/sparql", {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1"}),
+              ("/queries/posts-without-holder", {})]
+    for path, params in routes:
+        _is_406(client.get(path, params={**params, "format": "docx"}))
+        _is_406(client.get(path, params=params, headers={"Accept": "*/*;q=0"}))
+    # a format of another form of answer: SELECT answers come in no Turtle
+    _is_406(client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1",
+                                          "format": "ttl"}))
+    ok = client.get(service, params={"format": "nt"}, headers={"Accept": "*/*;q=0"})
+    assert ok.status_code == 200  # ?format= wins over Accept

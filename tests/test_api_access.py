@@ -218,6 +218,12 @@ CROSS_AGENCY: dict[tuple[str, str], Call] = {
               json={"period": "1404-H1", "progress": "گام ۱"}),
     ("POST", "/reports/monitoring"):
         _post("/reports/monitoring", json={"period": "1404-H1"}),
+    # review flags and the admin's legacy identifiers (ADR 0015)
+    ("POST", "/agencies/{agency}/reviews"):
+        _post("/agencies/TAXO/reviews", json={"record": "x", "note": "reviewed"}),
+    ("POST", "/legacy-identifiers"):
+        _post("/legacy-identifiers", json={"items": [
+            {"record": "TAXO:S1", "scheme": "national-service-id", "identifier": "13031465100"}]}),
     # the resources API (api/resources.py, ADR 0009): one record of TAXO's, replaced, deleted
     ("PUT", "/resources/{kind}"):
         lambda w: w.client.put("/resources/duties", headers=w.as_("steward-reg"), json={

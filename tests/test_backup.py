@@ -24,6 +24,7 @@ from rdflib.compare import isomorphic
 from typer.testing import CliRunner
 
 from catalog.access.accounts import Accounts
+from catalog.access.credentials import Sealer
 from catalog.access.principals import OPERATOR, Principal
 from catalog.backup import (
     Archive,
@@ -133,7 +134,7 @@ def _state(registry: Registry) -> dict[str, Any]:
     """Everything a backup carries, as plain comparable data."""
     snap = read_snapshot(registry.store)
     return {"seq": snap.seq, "nodes": _by_iri(snap.nodes), "versions": snap.versions,
-            "counters": snap.counters, "accounts": snap.accounts, "tokens": snap.tokens,
+            "counters": snap.counters, "credentials": snap.credentials,
             "saved_queries": snap.saved_queries}
 
 
@@ -170,7 +171,8 @@ def test_a_restore_into_an_empty_store_gives_the_same_graph(
     counts = store_counts(registry.store)
     exported = registry.export(trail=True)
     data, manifest = _backup(registry)
-    assert manifest["format"] == "govcat-backup" and manifest["format_version"] == 1
+    assert manifest["format"] == "govcat-backup" and manifest["format_version"] == 2
+    assert manifest["credentials_key"] == Sealer.from_settings().fingerprint  # ADR 0016
     assert manifest["seq"] == last_change(registry) == before["seq"] > 0
     assert manifest["store"] == registry.store.name and manifest["base_iri"] == BASE
     assert manifest["govcat"] == {"version": "0.1.0", "commit": "test"}
@@ -301,7 +303,7 @@ def test_a_restore_that_fails_in_the_store_leaves_it_as_it_was_or_empty(
     if registry.store.name == "neo4j":
         assert after == now and "left as it was" in failed.value.message_en
     else:
-        assert after["nodes"] == {} and after["versions"] == [] and after["accounts"] == []
+        assert after["nodes"] == {} and after["versions"] == [] and after["credentials"] == []
         assert "left empty" in failed.value.message_en
 
 

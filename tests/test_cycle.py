@@ -282,3 +282,96 @@ def test_edits_racing_an_approval_never_drop_the_issued_id(registry: Registry,
             f.result()
     [node] = registry.store.describe([_duty(registry, 1)])
     assert node.props["dutyId"] == "D-REG-0001"
+
+
+# -- a transition and the clocks it starts are one write (ADR 0019) ----------------------------
+
+def _state_and_events(registry: Registry, cycle: Cycle, step: int) -> tuple[State, int]:
+    state = next(s.state for s in cycle.steps("REG") if s.step == step)
+    return state, len(cycle.history(cycle.step_iri("REG", step)))
+
+
+def test_a_failure_while_planning_the_clocks_leaves_the_step_unmoved(
+        registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The clocks a start begins (R-18, R-19) are worked out before anything is written: a
+    failure there writes nothing, not the transition either."""
+    from catalog.cycle.obligations import Obligations
+
+    _load(registry, tmp_path)
+    cycle = _cycle(registry)
+    before = _state_and_events(registry, cycle, 1)
+
+    def broken(*_: object, **__: object) -> object:
+        raise RuntimeError("the clocks could not be worked out")
+
+    monkeypatch.setattr(Obligations, "representative", broken)
+    with pytest.raises(RuntimeError):
+        cycle.start("REG", 1, STEWARD)
+    assert _state_and_events(registry, cycle, 1) == before == (State.NOT_STARTED, 0)
+    monkeypatch.undo()
+    assert cycle.start("REG", 1, STEWARD) is State.IN_PROGRESS
+
+
+def test_a_clock_statement_failing_in_the_store_rolls_the_transition_back(
+        registry: Registry, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Atomicity through the store itself: the clock statement written with a start fails
+    at run time after writing (a division by zero); the step stays as it was, with no change
+    event, on both stores (Neo4j: one transaction; FalkorDB: one statement)."""
+    from catalog.store import obligations_cypher as oc
+    from catalog.store.port import StoreError
+
+    _load(registry, tmp_path)
+    cycle = _cycle(registry)
+    poisoned = ("MATCH (a:Resource {iri: $agency}) SET a.poisoned = $key "
+                "WITH a RETURN size($key) / 0 AS boom")
+    monkeypatch.setattr(oc, "START_CLOCK", poisoned)
+    with pytest.raises(StoreError):
+        cycle.start("REG", 1, STEWARD)
+    assert _state_and_events(registry, cycle, 1) == (State.NOT_STARTED, 0)
+    agency = registry.store.describe([str(registry.iris.agency("REG"))])[0]
+    assert "poisoned" not in agency.props
+    monkeypatch.undo()
+    assert cycle.start("REG", 1, STEWARD) is State.IN_PROGRESS
+    assert {o.requirement for o in _obligations(cycle)} == {"R-18", "R-19"}
+
+
+def _obligations(cycle: Cycle) -> list[Any]:
+    from catalog.cycle.obligations import Obligations
+
+    return Obligations(cycle).obligations("REG")
+
+
+def test_an_approval_its_following_clocks_and_events_are_written_together(
+        registry: Registry, tmp_path: Path) -> None:
+    """Approving step 1 writes its transition and step 2's clock in one write, and every
+    change event of it keeps its own place in the trail (no two share a number)."""
+    _load(registry, tmp_path)
+    cycle = _cycle(registry)
+    _submitted(cycle, 1)
+    cycle.approve("REG", 1, REVIEWER)
+    steps = {s.step: s for s in cycle.steps("REG")}
+    assert steps[1].state is State.APPROVED and steps[2].clock_start is not None
+    seqs = [r["seq"] for r in cycle.trail(limit=1000)]
+    assert len(seqs) == len(set(seqs)) and len(seqs) >= 5  # start, R-18, R-19, submit, approve
+
+
+def test_a_transition_whose_step_changed_meanwhile_writes_no_clock(
+        registry: Registry, tmp_path: Path) -> None:
+    """The guard holds the clocks back too: a reopening of step 1 (which starts R-3.3's ten
+    days) checked while the step was approved, but written after another actor reopened and
+    resubmitted it, is refused and starts no clock."""
+    from catalog.cycle.states import Action
+
+    _load(registry, tmp_path)
+    cycle = _cycle(registry)
+    _submitted(cycle, 1)
+    cycle.approve("REG", 1, REVIEWER)
+    cycle.reopen("REG", 1, STEWARD, "a new law")
+    cycle.submit("REG", 1, STEWARD)  # R-3.3 met: no clock of it open now
+    r33 = [o for o in _obligations(cycle) if o.requirement == "R-3.3"]
+    assert len(r33) == 1 and not r33[0].open
+    events = _state_and_events(registry, cycle, 1)
+    with pytest.raises(CycleRefused):  # the step is submitted, not approved: the guard fails
+        cycle._transition("REG", 1, Action.REOPEN, STEWARD, "late", checked=True)
+    assert [o for o in _obligations(cycle) if o.requirement == "R-3.3"] == r33
+    assert _state_and_events(registry, cycle, 1) == events

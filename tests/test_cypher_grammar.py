@@ -6,7 +6,15 @@ from __future__ import annotations
 import neo4j
 import pytest
 
-from catalog.store import cypher, obligations_cypher
+from catalog.store import (
+    compound,
+    credentials_cypher,
+    cypher,
+    obligations_cypher,
+    reach_cypher,
+    review_cypher,
+    trail_cypher,
+)
 from catalog.store.falkordb_store import _INDEX as FALKOR_INDEX
 from catalog.store.falkordb_store import COUNTER_INDEX, side_index
 from catalog.store.neo4j_store import CONSTRAINT, COUNTER_CONSTRAINT, side_key
@@ -22,19 +30,29 @@ def all_statements() -> dict[str, str]:
     found.update({f"cycle-{name}": q for name, q in cypher.cycle_statements().items()})
     found.update({f"obligation-{name}": q  # R-19 (ADR 0007)
                   for name, q in obligations_cypher.obligation_statements().items()})
+    found.update({f"review-{name}": q  # review flags (ADR 0015)
+                  for name, q in review_cypher.review_statements().items()})
+    # incremental validation along chains of subOrganizationOf (ADR 0018)
+    found.update({f"reach-{n}": q for n, q in reach_cypher.reach_statements().items()})
+    # a transition and the clocks it starts, one statement on FalkorDB (ADR 0019)
+    found.update({f"compound-{n}": q for n, q in compound.compound_statements().items()})
     found["neo4j-counter-constraint"] = COUNTER_CONSTRAINT
     found["falkordb-counter-index"] = COUNTER_INDEX
     found["neo4j-constraint"] = CONSTRAINT
     found["falkordb-index"] = FALKOR_INDEX
-    found.update({f"account-{n}": q for n, q in cypher.account_statements().items()})
+    # accounts and API tokens, sealed at rest (ADR 0016)
+    found.update({f"credential-{n}": q
+                  for n, q in credentials_cypher.credential_statements().items()})
     # lists, conditional writes and deletes of the resources API (issue 6, ADR 0009)
     found.update({f"resources-{n}": q for n, q in cypher.resource_statements().items()})
     # backup and restore (issue 8): reads of the snapshot, and the restore of every label and
     # relationship type of the ontology
     found.update({f"backup-{n}": q for n, q in cypher.backup_statements().items()})
     for label, key, unique in cypher.SIDE_KEYS:
-        found[f"neo4j-side-{label}"] = side_key(label, key, unique)
-        found[f"falkordb-side-{label}"] = side_index(label, key)
+        found[f"neo4j-side-{label}-{key}"] = side_key(label, key, unique)
+        found[f"falkordb-side-{label}-{key}"] = side_index(label, key)
+    # the hash-chained trail: reading the events, sealing them (ADR 0017)
+    found.update({f"trail-{n}": q for n, q in trail_cypher.trail_statements().items()})
     # the named queries for auditors (issue 5), as the files hold them
     found.update({f"query-{q.name}": q.cypher for q in catalog_of_queries().values()})
     found.update(saved.statements())  # saved queries, shared between auditors (issue 5)

@@ -164,7 +164,7 @@ def rows(registry: Registry, answer: Answer, *cols: str) -> list[tuple[Any, ...]
 
 def test_every_query_file_has_a_complete_header() -> None:
     queries = named.catalog_of_queries()
-    assert len(queries) == 16
+    assert len(queries) == 17
     for q in queries.values():
         assert q.purpose and q.requirement.startswith("R-") and q.cypher
         assert "$" not in q.purpose
@@ -750,7 +750,7 @@ def test_api_errors_are_clear(client: TestClient) -> None:
     assert client.get("/queries/no-such-query").status_code == 404
     missing = client.get("/queries/service-duties")
     assert missing.status_code == 400 and "service" in missing.json()["detail"]
-    assert client.get("/queries/posts-without-holder", params={"format": "pdf"}).status_code == 400
+    assert client.get("/queries/posts-without-holder", params={"format": "pdf"}).status_code == 406
 
 
 def test_api_adhoc_is_read_only_and_limited(client: TestClient, audited: Registry) -> None:

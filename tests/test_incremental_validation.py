@@ -31,7 +31,7 @@ from catalog.validation import (
     validate,
     validate_all,
 )
-from catalog.vocab import CPSV, CV, GC
+from catalog.vocab import ADMS, CPSV, CV, GC, concept
 from loaders.spreadsheet import read_workbook
 from tests.support.whole import whole_problems
 
@@ -91,9 +91,13 @@ def service_follows_other_agency_duty(g: Graph) -> list[URIRef]:  # R-4.1
 
 
 def duty_id_taken_in_other_agency(g: Graph) -> list[URIRef]:  # R-3.2
-    held = [(s, o) for s, o in g.subject_objects(GC.dutyId)]
-    assert held, "the demo has issued duty IDs"
-    holder, taken = sorted(held)[0]
+    held = sorted(g.subject_objects(GC.dutyId))
+    if not held:  # the demo's workbook holds drafts: the cycle issues IDs (ADR 0015)
+        first = _of(g, GC.Duty)[0]
+        g.set((first, ADMS.status, URIRef(concept("status", "approved"))))
+        g.set((first, GC.dutyId, Literal("D-HELD-0001")))
+        held = [(first, Literal("D-HELD-0001"))]
+    holder, taken = held[0]
     duty = _other(g, GC.Duty, _agency(g, holder))  # type: ignore[arg-type]
     g.set((duty, GC.dutyId, taken))
     return [duty]
@@ -134,6 +138,76 @@ def chain_services_move_to_one_agency(g: Graph) -> list[URIRef]:  # R-6.1, two s
     return moved  # type: ignore[return-value]
 
 
+def _owner(g: Graph, deliverer: URIRef) -> URIRef | None:
+    o = g.value(deliverer, ORG.unitOf) or g.value(deliverer, GC.agency)
+    return o if isinstance(o, URIRef) else None
+
+
+def _under(g: Graph, body: URIRef | None, agency: URIRef) -> bool:
+    """`body` is `agency` or below it by org:subOrganizationOf, or a body it delegates to."""
+    tops = {agency, *g.objects(agency, GC.delegatesTo)}
+    seen: set[URIRef] = set()
+    while isinstance(body, URIRef) and body not in seen:
+        if body in tops:
+            return True
+        seen.add(body)
+        body = g.value(body, ORG.subOrganizationOf)  # type: ignore[assignment]
+    return False
+
+
+def _named(g: Graph, service: URIRef, p: URIRef) -> list[URIRef]:
+    return sorted(o for o in g.objects(service, p) if isinstance(o, URIRef))
+
+
+def service_delivered_by_other_agency_unit(g: Graph) -> list[URIRef]:  # R-20.1
+    service = next(s for s in _of(g, CPSV.PublicService) if _named(g, s, GC.deliveringUnit))
+    unit = next(u for u in _of(g, ORG.OrganizationalUnit)
+                if not _under(g, _owner(g, u), _agency(g, service)))
+    g.add((service, GC.deliveringUnit, unit))
+    return [service]
+
+
+def service_post_outside_its_units(g: Graph) -> list[URIRef]:  # R-4.3
+    """A post of the service's own agency, in a unit outside the units the service names."""
+    service, post = next(
+        (s, p) for s in _of(g, CPSV.PublicService)
+        if _named(g, s, GC.deliveringUnit) and _named(g, s, GC.deliveringPost)
+        for p in _of(g, ORG.Post) if g.value(p, GC.agency) == _agency(g, s)
+        and not any(_below(g, g.value(p, ORG.postIn), u) for u in _named(g, s, GC.deliveringUnit)))
+    g.add((service, GC.deliveringPost, post))
+    return [service]
+
+
+def _below(g: Graph, unit: object, top: URIRef) -> bool:
+    seen: set[object] = set()
+    while isinstance(unit, URIRef) and unit not in seen:
+        if unit == top:
+            return True
+        seen.add(unit)
+        unit = g.value(unit, ORG.subOrganizationOf)
+    return False
+
+
+def service_employee_not_holding_its_posts(g: Graph) -> list[URIRef]:  # R-4.3
+    service, employee = next(
+        (s, e) for s in _of(g, CPSV.PublicService) if _named(g, s, GC.deliveringPost)
+        for e in _of(g, GC.Employee) if g.value(e, GC.agency) == _agency(g, s)
+        and not set(_named(g, s, GC.deliveringPost)) & set(g.objects(e, ORG.holds)))
+    g.add((service, GC.deliveringEmployee, employee))
+    return [service]
+
+
+def link_waits_for_a_service_outside_its_chain(g: Graph) -> list[URIRef]:  # R-6.1
+    """A depends_on naming a service no link of the chain delivers (records_rdf leaves the
+    service as the target)."""
+    chain = _of(g, GC.ServiceChain)[0]
+    link = sorted(g.objects(chain, GC.hasLink))[0]
+    delivered = {s for x in g.objects(chain, GC.hasLink) for s in g.objects(x, GC.linkService)}
+    service = next(s for s in _of(g, CPSV.PublicService) if s not in delivered)
+    g.add((link, GC.dependsOn, service))  # type: ignore[arg-type]
+    return [link]  # type: ignore[list-item]
+
+
 def duty_without_title(g: Graph) -> list[URIRef]:  # a local rule, for contrast
     duty = _of(g, GC.Duty)[-1]
     g.remove((duty, SKOS.prefLabel, None))
@@ -147,7 +221,9 @@ def duty_without_title(g: Graph) -> list[URIRef]:  # a local rule, for contrast
 FAULTS: list[Fault] = [post_in_other_agency_unit, unit_under_other_agency_unit,
                        service_follows_other_agency_duty, duty_id_taken_in_other_agency,
                        chain_responsible_elsewhere, link_depends_on_other_chain,
-                       chain_services_move_to_one_agency, duty_without_title]
+                       chain_services_move_to_one_agency, service_delivered_by_other_agency_unit,
+                       service_post_outside_its_units, service_employee_not_holding_its_posts,
+                       link_waits_for_a_service_outside_its_chain, duty_without_title]
 
 
 def test_a_bulk_load_judged_in_parts_gives_the_whole_answer(registry: Registry) -> None:
@@ -246,3 +322,121 @@ def test_an_edit_no_other_record_can_see_is_judged_alone(registry: Registry) -> 
 
     assert focus(retitle) == [service]
     assert len(focus(move)) > 1
+
+
+# -- chains read to their end (ADR 0018) -------------------------------------------------------
+# Each scenario prepares the stored demo so that it still conforms (a service delivered by a
+# body two levels under its agency, by a body its agency delegates to, by a post in a unit two
+# levels under the unit it names), then edits one record three steps or more from the service
+# its change breaks: further back than the referrers ADR 0013 judges again.
+
+Prepared = Callable[[Graph, Registry], list[URIRef]]  # the service it touched, a record
+
+
+def _edit(graph: Graph, records: list[URIRef]) -> ChangeSet:
+    change = ChangeSet()
+    for s in records:
+        change.subjects[s] = Origin("edit")
+        for t in graph.triples((s, None, None)):
+            change.graph.add(t)
+    return change
+
+
+def _demo_iri(registry: Registry, kind: str, value: str) -> URIRef:
+    return URIRef(getattr(registry.iris, kind)(value))
+
+
+def body_moved_from_under(g: Graph, registry: Registry) -> list[URIRef]:
+    """PISHKHAN_1045 under SABT_ISF under SABT; a SABT service delivered at PISHKHAN's unit;
+    then SABT_ISF moves under TAX (R-20.1)."""
+    sabt, isf = _demo_iri(registry, "agency", "SABT"), _demo_iri(registry, "agency", "SABT_ISF")
+    counter = _demo_iri(registry, "agency", "PISHKHAN_1045")
+    g.set((counter, ORG.subOrganizationOf, isf))
+    service = next(s for s in _of(g, CPSV.PublicService) if g.value(s, GC.agency) == sabt
+                   and _named(g, s, GC.deliveringUnit))
+    unit = next(u for u in _of(g, ORG.OrganizationalUnit) if g.value(u, ORG.unitOf) == counter)
+    g.add((service, GC.deliveringUnit, unit))
+    assert whole(g) == set(), "prepared: a body two levels under the agency may deliver"
+    return [service, isf]
+
+
+def _move_isf(g: Graph, registry: Registry) -> list[URIRef]:
+    isf = _demo_iri(registry, "agency", "SABT_ISF")
+    g.set((isf, ORG.subOrganizationOf, _demo_iri(registry, "agency", "TAX")))
+    return [isf]
+
+
+def delegated_body(g: Graph, registry: Registry) -> list[URIRef]:
+    """TAX delegates to PISHKHAN_1045, whose unit delivers a TAX service (R-20.2)."""
+    tax, counter = _demo_iri(registry, "agency", "TAX"), _demo_iri(registry, "agency",
+                                                                    "PISHKHAN_1045")
+    g.add((tax, GC.delegatesTo, counter))
+    service = next(s for s in _of(g, CPSV.PublicService) if g.value(s, GC.agency) == tax
+                   and _named(g, s, GC.deliveringUnit))
+    unit = next(u for u in _of(g, ORG.OrganizationalUnit) if g.value(u, ORG.unitOf) == counter)
+    g.add((service, GC.deliveringUnit, unit))
+    assert whole(g) == set(), "prepared: a body the agency delegates to may deliver"
+    return [service, tax]
+
+
+def _withdraw_delegation(g: Graph, registry: Registry) -> list[URIRef]:
+    tax = _demo_iri(registry, "agency", "TAX")
+    g.remove((tax, GC.delegatesTo, None))
+    return [tax]
+
+
+def post_two_units_below(g: Graph, registry: Registry) -> list[URIRef]:
+    """A service names only the grandparent of its post's unit (R-4.3)."""
+    for service in _of(g, CPSV.PublicService):
+        posts = _named(g, service, GC.deliveringPost)
+        units = _named(g, service, GC.deliveringUnit)
+        if not posts or not units:
+            continue
+        unit = g.value(posts[0], ORG.postIn)
+        parent = g.value(unit, ORG.subOrganizationOf)
+        grand = g.value(parent, ORG.subOrganizationOf)
+        if isinstance(grand, URIRef) and len(posts) == 1:
+            g.remove((service, GC.deliveringUnit, None))
+            g.add((service, GC.deliveringUnit, grand))
+            assert whole(g) == set(), "prepared: a post two units below a named unit"
+            return [service, parent]  # type: ignore[list-item]
+    raise AssertionError("the demo has a post two units below a unit")
+
+
+def _detach_middle_unit(g: Graph, registry: Registry, middle: URIRef) -> list[URIRef]:
+    g.remove((middle, ORG.subOrganizationOf, None))
+    return [middle]
+
+
+SCENARIOS = {
+    "a body two levels under the agency moves away": (body_moved_from_under, "move"),
+    "a delegation is withdrawn": (delegated_body, "withdraw"),
+    "the unit between a post's unit and the named unit moves away": (post_two_units_below,
+                                                                      "detach"),
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
+def test_an_edit_far_from_the_records_it_breaks_gives_the_whole_answer(
+        registry: Registry, scenario: str) -> None:
+    prepare, edit = SCENARIOS[scenario]
+    cs = demo_changeset(registry)
+    service, handle = prepare(cs.graph, registry)
+    registry.submit(cs)
+    stored = registry.export()
+    assert whole(stored) == set()
+    # The service judged again as stored conforms: its neighbourhood holds the whole chain
+    # of bodies or units above its deliverers (closure_terms), not just two steps of it.
+    assert registry.check(_edit(stored, [service])) == []
+    edited = Graph()
+    edited += stored
+    if edit == "move":
+        records = _move_isf(edited, registry)
+    elif edit == "withdraw":
+        records = _withdraw_delegation(edited, registry)
+    else:
+        records = _detach_middle_unit(edited, registry, handle)
+    change = _edit(edited, records)
+    expected = whole(edited)
+    assert expected and {k[1] for k in expected} <= {"R-20.1", "R-4.3"}, expected
+    assert {_key(p) for p in registry.check(change)} == expected

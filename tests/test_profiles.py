@@ -27,6 +27,7 @@ from catalog.registry import Registry
 from catalog.store.falkordb_server import FalkorServer
 from catalog.validation import ENGINES
 from catalog.vocab import CPSV, CV, ELI, GC
+from cli.demo import install_cycle, install_legacy
 from cli.main import app
 from loaders.spreadsheet import read_workbook
 from loaders.submission import read_submission
@@ -34,6 +35,7 @@ from tests.conftest import BASE
 from tests.workbooks import two_agencies, write_workbook
 
 DEMO = Path(__file__).resolve().parent.parent / "demo" / "govcat-demo.xlsx"
+LEGACY = DEMO.with_name("legacy-ids.csv")
 DAP = "https://w3id.org/govcat/shapes/dcat-ap#"
 CPA = "https://w3id.org/govcat/shapes/cpsv-ap#"
 EU = "http://publications.europa.eu/resource/authority/"
@@ -46,6 +48,8 @@ def demo_registry(registry: Registry) -> Registry:
     sub = read_submission(DEMO, registry)
     assert [str(p) for p in sub.problems] == []
     registry.apply_checked(sub.changeset)
+    install_cycle(registry)  # IDs come from the cycle's approvals, as in `govcat demo`
+    install_legacy(registry, LEGACY)
     return registry
 
 

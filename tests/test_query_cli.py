@@ -42,7 +42,7 @@ def _run(env: dict[str, str], *args: str) -> tuple[int, str, str]:
 def test_list_names_every_query_with_its_requirement(env: dict[str, str]) -> None:
     code, out, _ = _run(env, "query", "--list")
     listed = json.loads(out)
-    assert code == 0 and len(listed) == 16
+    assert code == 0 and len(listed) == 17
     assert all(q["requirement"].startswith("R-") for q in listed)
 
 

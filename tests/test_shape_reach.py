@@ -19,6 +19,8 @@ from rdflib.namespace import DCTERMS, ORG, RDF, SKOS
 from catalog.iris import Iris
 from catalog.records_rdf import to_changeset
 from catalog.shape_reach import (
+    closure_terms,
+    closure_terms_of,
     follow_terms,
     follow_terms_of,
     inverse_terms,
@@ -224,4 +226,30 @@ def test_govcats_shapes_follow_a_chain_to_its_services_and_flows_only_to_their_e
     assert found is not None
     first, second = found
     assert {GC.hasLink, GC.fromSystem, GC.toSystem, GC.carriesDataset} <= first
-    assert second == {GC.linkService}
+    # two steps out: a chain's links' services (R-6.1); a service's units', posts' and
+    # employees' agencies and its posts' units, whose ancestors are then read by closure
+    # (R-20.1, R-4.3)
+    assert second == {GC.linkService, GC.agency, ORG.unitOf, ORG.postIn}
+    assert GC.supportsService not in second  # a flow's systems' services are not loaded
+
+
+def test_a_repeated_sparql_path_is_a_closure_read_away_from_its_start() -> None:
+    """`?owner p* ?top`: p is remote, read to the end of the chain (closure_terms), and the
+    variable it starts from is still followed to (ADR 0018)."""
+    shapes = '''
+        ex:S sh:targetClass ex:Service ; sh:sparql [ sh:select """
+            SELECT $this ?value WHERE { $this <http://example.org/unit> ?value .
+                ?value <http://example.org/unitOf> ?owner .
+                $this <http://example.org/agency> ?agency .
+                FILTER NOT EXISTS { ?owner <http://example.org/parent>* ?agency } }""" ] .
+    '''
+    remote, _ = terms(shapes)
+    assert remote == {"unitOf", "parent"}
+    g = Graph().parse(data=PREFIXES + shapes, format="turtle")
+    assert {str(t).removeprefix(EX) for t in closure_terms_of(g)} == {"parent"}
+    assert follows(shapes) == ({"unit"}, {"unitOf"})
+
+
+def test_govcats_closures_are_the_agency_and_unit_trees() -> None:
+    assert closure_terms() == {ORG.subOrganizationOf}
+    assert {ORG.subOrganizationOf, GC.delegatesTo, ORG.holds, ORG.postIn} <= remote_terms()

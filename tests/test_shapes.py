@@ -135,6 +135,21 @@ ex:chain1-link2 a gc:ChainLink ; gc:order 2 ; gc:linkService ex:serviceA1 ;
 """
 
 
+# A body two levels under agency A (D under B under A), with a unit.
+DEEP_BODY = (
+    "ex:agencyD a cv:PublicOrganisation ; dct:identifier \"D\" ; "
+    "skos:prefLabel \"اداره کل استانی\"@fa ; org:classification kind:organization ; "
+    "org:subOrganizationOf ex:agencyB . "
+    "ex:unitD1 a org:OrganizationalUnit ; dct:identifier \"U8\" ; "
+    "skos:prefLabel \"اداره شهرستان\"@fa ; org:unitOf ex:agencyD . ")
+# A government counter office (R-20.2): under no agency, with a unit.
+COUNTER_OFFICE = (
+    "ex:agencyC a cv:PublicOrganisation ; dct:identifier \"C\" ; "
+    "skos:prefLabel \"دفتر پیشخوان\"@fa ; org:classification kind:organization . "
+    "ex:unitC1 a org:OrganizationalUnit ; dct:identifier \"U9\" ; "
+    "skos:prefLabel \"پذیرش\"@fa ; org:unitOf ex:agencyC . ")
+
+
 @dataclass(frozen=True)
 class Case:
     """One rule: `ok` adds triples that must still conform; `remove`/`add` break the rule."""
@@ -245,11 +260,38 @@ CASES = [
     Case("Service-deliveringUnit", "R-4.3",
          add="ex:serviceA2 gc:deliveringUnit ex:postA1 ."),
     Case("Service-deliveringPost", "R-4.3",
-         add="ex:serviceA2 gc:deliveringPost ex:unitA1 ."),
+         add="ex:serviceA2 gc:deliveringPost ex:unitA1 .",
+         also=frozenset({"Service-employee-holds-named-post"})),
     Case("Service-deliveringEmployee", "R-4.3", component="MinCountConstraintComponent",
          remove="ex:serviceA2 gc:deliveringEmployee ex:empA1 ."),
     Case("Service-deliveringEmployee", "R-4.3", component="ClassConstraintComponent",
          add="ex:serviceA2 gc:deliveringEmployee ex:unknownEmployee ."),
+    # delivered by its agency, a body under it, or a body it delegates to (R-20.1, R-20.2)
+    Case("Service-deliverers-agency", "R-20.1",
+         ok="ex:serviceA2 gc:deliveringUnit ex:unitB1 .",  # agency B is under agency A
+         add="ex:serviceB1 gc:deliveringPost ex:postA1 ."),  # A is above B, not under it
+    Case("Service-deliverers-agency", "R-20.1",  # a body two levels under the agency ...
+         ok=DEEP_BODY + "ex:serviceA2 gc:deliveringUnit ex:unitD1 .",
+         # ... no longer under it once the body between them is moved out
+         remove="ex:agencyB org:subOrganizationOf ex:agencyA .",
+         add=DEEP_BODY + "ex:serviceA2 gc:deliveringUnit ex:unitD1 ."),
+    Case("Service-deliverers-agency", "R-20.1",  # R-20.2: only with the delegation
+         ok=COUNTER_OFFICE + "ex:agencyA gc:delegatesTo ex:agencyC . "
+                             "ex:serviceA2 gc:deliveringUnit ex:unitC1 .",
+         add=COUNTER_OFFICE + "ex:agencyB gc:delegatesTo ex:agencyC . "
+                              "ex:serviceA2 gc:deliveringUnit ex:unitC1 ."),
+    Case("Service-post-in-named-units", "R-4.3",
+         ok="ex:serviceA2 gc:deliveringPost ex:postA1 .",  # unit A2 is below unit A1
+         remove="ex:serviceA1 gc:deliveringUnit ex:unitA2 .",
+         add="ex:unitA3 a org:OrganizationalUnit ; dct:identifier \"U5\" ; "
+             "skos:prefLabel \"دفتر\"@fa ; org:unitOf ex:agencyA . "
+             "ex:serviceA1 gc:deliveringUnit ex:unitA3 ."),
+    Case("Service-employee-holds-named-post", "R-4.3",
+         ok="ex:empA2 a gc:Employee ; dct:identifier \"E3\" ; org:holds ex:postA1 . "
+            "ex:serviceA1 gc:deliveringEmployee ex:empA2 .",
+         add="ex:empA2 a gc:Employee ; dct:identifier \"E3\" ; org:holds ex:postA2 . "
+             "ex:postA2 a org:Post ; dct:identifier \"P3\" ; org:postIn ex:unitA2 ; "
+             "gc:agency ex:agencyA . ex:serviceA1 gc:deliveringEmployee ex:empA2 ."),
     Case("Service-serviceId", "R-4.2", component="MaxCountConstraintComponent",
          add='ex:serviceA1 gc:serviceId "SV-A-0999" .'),
     Case("Service-legacyId", "R-4.2",
@@ -286,7 +328,8 @@ CASES = [
     Case("AgencyReference-agency", "R-20.1", component="ClassConstraintComponent",
          remove="ex:systemB1 gc:agency ex:agencyB .", add="ex:systemB1 gc:agency ex:agencyZ ."),
     Case("AgencyReference-agency", "R-20.1", component="ClassConstraintComponent",
-         add="ex:empA1 gc:agency ex:unitA1 ."),
+         add="ex:empA1 gc:agency ex:unitA1 .",
+         also=frozenset({"Service-deliverers-agency"})),
     # ---- agencies (R-20.1) ----
     Case("Agency-identifier", "R-20.1", component="MinCountConstraintComponent",
          remove='ex:agencyB dct:identifier "B" .'),
@@ -345,7 +388,8 @@ CASES = [
     Case("Post-unit", "R-4.3", component="MinCountConstraintComponent",
          remove="ex:postB1 org:postIn ex:unitB1 ."),
     Case("Post-unit", "R-4.3", component="MaxCountConstraintComponent",
-         add="ex:postA1 org:postIn ex:unitA1 ."),
+         add="ex:postA1 org:postIn ex:unitA1 .",
+         also=frozenset({"Service-post-in-named-units"})),
     Case("Post-unit", "R-4.3", component="ClassConstraintComponent",
          remove="ex:postB1 org:postIn ex:unitB1 .", add="ex:postB1 org:postIn ex:deletedUnit ."),
     Case("Post-name", "R-4.3", component="LanguageInConstraintComponent",
@@ -358,7 +402,8 @@ CASES = [
          add='ex:empA1 dct:identifier "E1-old" .'),
     Case("Employee-posts", "R-4.3", component="MinCountConstraintComponent",
          ok="ex:empA1 org:holds ex:postB1 .",
-         remove="ex:empA1 org:holds ex:postA1 ."),
+         remove="ex:empA1 org:holds ex:postA1 .",
+         also=frozenset({"Service-employee-holds-named-post"})),
     Case("Employee-posts", "R-4.3", component="ClassConstraintComponent",
          add="ex:empA1 org:holds ex:unitA1 ."),
     # ---- information systems, datasets, data flows (R-10.1) ----
@@ -404,11 +449,16 @@ CASES = [
     Case("Dataset-classification", "R-10.1", component="InConstraintComponent",
          remove="ex:datasetA1 dct:accessRights class:internal .",
          add="ex:datasetA1 dct:accessRights status:draft ."),
-    Case("Dataset-frequency", "R-10.1", component="InConstraintComponent",
+    Case("Dataset-frequency", "R-10.1", component="PatternConstraintComponent",
          remove="ex:datasetA1 dct:accrualPeriodicity freq:daily .",
          add="ex:datasetA1 dct:accrualPeriodicity "
              "<http://publications.europa.eu/resource/authority/frequency/DAILY> . "
              "<http://publications.europa.eu/resource/authority/frequency/DAILY> a skos:Concept ."),
+    Case("Dataset-frequency", "R-10.1", component="ClassConstraintComponent",
+         remove="ex:datasetA1 dct:accrualPeriodicity freq:daily .",
+         add="ex:datasetA1 dct:accrualPeriodicity freq:fortnightly_ish ."),
+    Case("Dataset-frequency", "R-10.1", component="MaxCountConstraintComponent",
+         add="ex:datasetA1 dct:accrualPeriodicity freq:hourly . freq:hourly a skos:Concept ."),
     Case("Flow-from", "R-10.1", component="MinCountConstraintComponent",
          remove="ex:flow1 gc:fromSystem ex:systemA1 ."),
     Case("Flow-from", "R-10.1", component="DisjointConstraintComponent",
@@ -487,6 +537,8 @@ CASES = [
              "gc:hasLink ex:chain1-link1 , ex:chain1-link2 .",
          also=frozenset({"Link-dependsOn-same-chain"})),
     Case("Link-dependsOn", "R-6.1", add="ex:chain1-link2 gc:dependsOn ex:missingLink ."),
+    # depends_on naming a service no link of the chain delivers (catalog.records_rdf)
+    Case("Link-dependsOn", "R-6.1", add="ex:chain1-link2 gc:dependsOn ex:serviceA2 ."),
     Case("Link-dependsOn-same-chain", "R-6.1",
          ok="ex:chain1-link3 a gc:ChainLink ; gc:order 3 ; gc:linkService ex:serviceA2 ; "
             "gc:dependsOn ex:chain1-link1 , ex:chain1-link2 . "
@@ -911,8 +963,7 @@ def test_code_lists_are_complete() -> None:
                         "delegated", "provincial_unit"},
         "service-kind": {"service", "inquiry"},
         "classification": {"public", "internal", "confidential", "secret"},
-        "frequency": {"continuous", "daily", "weekly", "monthly", "quarterly", "annual",
-                      "irregular"},
+        "frequency": set(EU_FREQUENCIES),
     }
     for scheme, notations in expected.items():
         assert set(_concepts(scheme)) == notations, scheme
@@ -950,10 +1001,57 @@ def test_cycle_steps_name_their_approving_body() -> None:
         assert bodies == {"fa", "en"}, notation
 
 
+# The EU Publications Office's frequency authority table
+# (http://publications.europa.eu/resource/authority/frequency), every concept of it, by the
+# notation govcat gives it (R-10.1).
+EU_FREQUENCIES = {
+    "1min": "1MIN", "5min": "5MIN", "10min": "10MIN", "15min": "15MIN", "30min": "30MIN",
+    "hourly": "HOURLY", "bihourly": "BIHOURLY", "trihourly": "TRIHOURLY", "12hrs": "12HRS",
+    "continuous": "CONT", "update_cont": "UPDATE_CONT", "daily": "DAILY", "daily_2": "DAILY_2",
+    "weekly": "WEEKLY", "weekly_2": "WEEKLY_2", "weekly_3": "WEEKLY_3", "weekly_5": "WEEKLY_5",
+    "biweekly": "BIWEEKLY", "monthly": "MONTHLY", "monthly_2": "MONTHLY_2",
+    "monthly_3": "MONTHLY_3", "bimonthly": "BIMONTHLY", "quarterly": "QUARTERLY",
+    "annual": "ANNUAL", "annual_2": "ANNUAL_2", "annual_3": "ANNUAL_3", "biennial": "BIENNIAL",
+    "triennial": "TRIENNIAL", "quadrennial": "QUADRENNIAL", "quinquennial": "QUINQUENNIAL",
+    "sexennial": "SEXENNIAL", "decennial": "DECENNIAL", "bidecennial": "BIDECENNIAL",
+    "tridecennial": "TRIDECENNIAL", "irregular": "IRREG", "as_needed": "AS_NEEDED",
+    "not_planned": "NOT_PLANNED", "never": "NEVER", "other": "OTHER", "unknown": "UNKNOWN",
+    "op_datpro": "OP_DATPRO",
+}
+
+
 def test_frequencies_match_the_eu_authority_table() -> None:
+    """Every concept of the EU table has exactly one govcat concept, and the reverse."""
     g = codelists_graph()
     eu = "http://publications.europa.eu/resource/authority/frequency/"
-    expected = {"continuous": "CONT", "daily": "DAILY", "weekly": "WEEKLY", "monthly": "MONTHLY",
-                "quarterly": "QUARTERLY", "annual": "ANNUAL", "irregular": "IRREG"}
-    for notation, concept in _concepts("frequency").items():
-        assert g.value(concept, SKOS.exactMatch) == URIRef(eu + expected[notation]), notation
+    found = _concepts("frequency")
+    assert set(found) == set(EU_FREQUENCIES)
+    for notation, concept in found.items():
+        assert g.value(concept, SKOS.exactMatch) == URIRef(eu + EU_FREQUENCIES[notation]), notation
+
+
+def test_every_frequency_of_the_list_is_a_valid_update_frequency() -> None:
+    """The shape takes every concept of the frequency list (not a subset): each one, on the
+    base catalog's dataset, conforms (R-10.1)."""
+    base = data_graph()
+    for notation, concept in sorted(_concepts("frequency").items()):
+        g = Graph()
+        g += base
+        g.set((URIRef("http://example.org/id/datasetA1"),
+               URIRef("http://purl.org/dc/terms/accrualPeriodicity"), concept))
+        g.add((concept, RDF.type, SKOS.Concept))  # stored code lists carry their concepts
+        conforms, results = validate(g, "turbo")
+        assert conforms, (notation, [(r.shape, r.component) for r in results])
+
+
+def test_a_steward_may_write_a_frequency_as_notation_label_or_eu_code() -> None:
+    from catalog.model import Dataset
+
+    def freq(value: str) -> str | None:
+        return Dataset(agency_code="A", ref="D", title_fa="داده", information_system="S",
+                       update_frequency=value).update_frequency
+
+    assert freq("daily_2") == freq("DAILY_2") == freq("دو بار در روز") == "daily_2"
+    assert freq("CONT") == "continuous" and freq("IRREG") == "irregular"
+    with pytest.raises(ValueError):
+        freq("every other tuesday")

@@ -324,7 +324,7 @@ def test_result_formats(http: TestClient) -> None:
                    headers={"Accept": "application/sparql-results+xml"})
     assert ox.parse_query_results(ask.content, format=ox.QueryResultsFormat.XML) is not None
     assert "<boolean>false</boolean>" in ask.text
-    assert http.get("/sparql", params={"query": "ASK {}", "format": "csv"}).status_code == 400
+    assert http.get("/sparql", params={"query": "ASK {}", "format": "csv"}).status_code == 406
     # CONSTRUCT and DESCRIBE: Turtle by default, N-Triples, JSON-LD, RDF/XML
     construct = "CONSTRUCT { ?a skos:prefLabel ?n } WHERE { ?a a cv:PublicOrganisation ; " \
                 "skos:prefLabel ?n }"

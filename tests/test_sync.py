@@ -118,8 +118,9 @@ def test_a_first_sync_then_the_feed_ends_with_the_servers_state(
     _writes(http, tokens, tmp_path, 3)
     http = TestClient(create_app(registry))  # the app is replaced; the feed is in the store
     client.http = http
-    # the import, and the clock it starts by editing duties that hold IDs (ADR 0007)
-    assert client.follow() == 2
+    # the import, the clock it starts by editing duties that hold IDs (ADR 0007), and
+    # the review flag on the service mapped to the changed duty (ADR 0015)
+    assert client.follow() == 3
     assert client.graph.isomorphic(_server_state(registry))
     assert client.follow() == 0  # nothing new: nothing applied twice
 

@@ -25,7 +25,7 @@ from loaders.schema import (
     split_list,
     split_ref,
 )
-from loaders.template import FIRST_DATA_ROW, README_TITLE, write_template
+from loaders.template import FIRST_DATA_ROW, LISTS_TITLE, README_TITLE, write_template
 
 LOAD_ORDER = [
     "agencies", "units", "posts", "employees", "duties", "services", "information_systems",
@@ -49,8 +49,10 @@ def _row(ws: Worksheet, row: int) -> list[object]:
 
 
 def test_readme_comes_first_then_every_sheet_in_load_order(workbook: Workbook) -> None:
-    assert workbook.sheetnames == [README_TITLE, *LOAD_ORDER]
-    assert sheet_for(README_TITLE) is None  # loaders skip it
+    """The hidden sheet of long drop-down lists comes last (R-10.1's frequencies)."""
+    assert workbook.sheetnames == [README_TITLE, *LOAD_ORDER, LISTS_TITLE]
+    assert workbook[LISTS_TITLE].sheet_state == "hidden"
+    assert sheet_for(README_TITLE) is None and sheet_for(LISTS_TITLE) is None  # loaders skip
 
 
 @pytest.mark.parametrize("sheet", SHEETS, ids=lambda s: s.name)
@@ -102,6 +104,16 @@ def _validation_formula(ws: Worksheet, letter: str) -> str | None:
     return None
 
 
+def _offered(workbook: Workbook, formula: str) -> list[str]:
+    """The values a list validation offers: inline ("a,b"), or a range of the lists sheet."""
+    if formula.startswith('"'):
+        return formula.strip('"').split(",")
+    sheet, _, cells = formula.partition("!")
+    assert sheet.strip("'") == LISTS_TITLE, formula
+    return [str(c.value) for row in workbook[LISTS_TITLE][cells.replace("$", "")]
+            for c in row]
+
+
 @pytest.mark.parametrize("sheet", SHEETS, ids=lambda s: s.name)
 def test_enum_columns_have_drop_downs(workbook: Workbook, sheet: Sheet) -> None:
     ws = workbook[sheet.name]
@@ -111,7 +123,7 @@ def test_enum_columns_have_drop_downs(workbook: Workbook, sheet: Sheet) -> None:
             assert formula is None, column.key
             continue
         assert formula is not None, column.key
-        offered = formula.strip('"').split(",")
+        offered = _offered(workbook, formula)
         assert set(offered) == set(column.allowed) | set(column.allowed_fa)
         assert all(column.parse_enum(value) in column.allowed for value in offered)
 

@@ -1,9 +1,16 @@
-"""Accounts and API tokens, kept in the store beside the catalog (ADR 0008).
+"""Accounts and API tokens, kept in the store beside the catalog (ADR 0008), sealed at rest
+(ADR 0016: catalog.access.credentials).
 
 A token is `gct_<id>_<secret>`: the id finds the token, the secret proves it. Only a SHA-256 of
-the secret is stored: the secret is 256 random bits, so a fast hash is as strong as a slow KDF
-would be (a KDF protects low-entropy passwords; govcat has none). The comparison is constant-time.
-Tokens expire and can be revoked; disabling an account revokes its tokens.
+the secret is kept, inside the token's sealed value: the secret is 256 random bits, so a fast
+hash is as strong as a slow KDF would be (a KDF protects low-entropy passwords; govcat has
+none). The comparison is constant-time. Tokens expire and can be revoked; disabling an account
+revokes its tokens: at once, by a new generation of the account that its earlier tokens do not
+carry, and then on each token.
+
+No name, role, token id or hash is in the store in the clear: an account's node is found by an
+HMAC of its name, a token's by an HMAC of its id, and everything else is sealed with the server
+key, which is not in the store. So no query over the graph, export or backup reads them.
 """
 
 from __future__ import annotations
@@ -12,17 +19,20 @@ import hashlib
 import hmac
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from catalog.access.credentials import ACCOUNT, TOKEN, SealBroken, Sealer
 from catalog.access.principals import AGENCY_ROLES, SCOPES, Principal, Role, Unauthenticated
-from catalog.store import cypher
-from catalog.store.port import GraphStore
+from catalog.config import Settings
+from catalog.store import credentials_cypher as cq
+from catalog.store.port import GraphStore, StoreChange, StoreError
 
 _TOKEN = re.compile(r"^gct_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
 DEFAULT_DAYS = 90
+_TRIES = 50  # reads and writes again when a credential changed meanwhile
 
 
 @dataclass(frozen=True)
@@ -55,12 +65,14 @@ class AccountError(ValueError):
 
 class Accounts:
     def __init__(self, store: GraphStore,
-                 now: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 now: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 sealer: Sealer | None = None) -> None:
         self.store = store
         self._now = now
+        self.sealer = sealer or Sealer.from_settings()
 
     def save(self, p: Principal) -> None:
-        """Create or update an account; its scope must fit its role."""
+        """Create or update an account (enabled); its scope must fit its role."""
         if p.role in AGENCY_ROLES and not p.agency:
             raise AccountError(f"a {p.role.value} account needs an agency (R-20.1)")
         if p.role is Role.REVIEWER and not p.bodies:
@@ -70,24 +82,65 @@ class Accounts:
         unknown = sorted(p.scopes - SCOPES)
         if unknown:
             raise AccountError(f"unknown scope(s) {unknown}; known: {sorted(SCOPES)}")
-        self.store.write(cypher.ACCOUNT_UPSERT, {
-            "name": p.name, "role": p.role.value, "agency": p.agency,
-            "bodies": sorted(p.bodies), "province": p.province, "scopes": sorted(p.scopes),
-            "now": self._stamp()})
+        key = self._account_key(p.name)
+        for _ in range(_TRIES):
+            was, old = self._account(key)
+            content = {"kind": ACCOUNT, "name": p.name, "role": p.role.value,
+                       "agency": p.agency, "bodies": sorted(p.bodies), "province": p.province,
+                       "scopes": sorted(p.scopes), "disabled": False, "updated": self._stamp(),
+                       "generation": int(old["generation"]) if old else 0}
+            sealed = self.sealer.seal(key, content)
+            if was is None:
+                rows = self.store.write(cq.CREDENTIAL_CREATE, {"key": key, "sealed": sealed})
+                if rows and rows[0]["made"]:
+                    return
+            elif self.store.write(cq.CREDENTIAL_SWAP, {"key": key, "was": was,
+                                                       "sealed": sealed}):
+                return
+        raise _busy()
 
     def disable(self, name: str) -> int:
         """Disable an account and revoke its tokens; returns how many were revoked."""
-        rows = self.store.write(cypher.ACCOUNT_DISABLE, {"name": name, "now": self._stamp()})
-        if not rows:
-            raise AccountError(f"no account {name!r}")
-        return int(rows[0]["n"])
+        key = self._account_key(name)
+        for _ in range(_TRIES):
+            was, old = self._account(key)
+            if was is None or old is None:
+                raise AccountError(f"no account {name!r}")
+            content = {**old, "disabled": True, "updated": self._stamp(),
+                       "generation": int(old["generation"]) + 1}
+            if self.store.write(cq.CREDENTIAL_SWAP, {
+                    "key": key, "was": was, "sealed": self.sealer.seal(key, content)}):
+                break
+        else:
+            raise _busy()
+        # The new generation has revoked them already; each is marked too, for its listing.
+        live = [(k, s, t) for k, s, t in self._tokens_of(key)
+                if t["revoked"] is None and t["generation"] == old["generation"]]
+        rows = [{"key": k, "was": s,
+                 "sealed": self.sealer.seal(k, {**t, "revoked": self._stamp()})}
+                for k, s, t in live]
+        if rows:
+            self.store.write(cq.CREDENTIALS_SWAP, {"rows": rows})
+        return len(live)
 
     def accounts(self) -> list[Account]:
-        rows = self.store.read(cypher.ACCOUNTS, {"now": self._stamp()})
-        return [Account(_principal(r), bool(r["disabled"]), int(r["live_tokens"])) for r in rows]
+        found: dict[str, dict[str, Any]] = {}
+        tokens: dict[str, list[dict[str, Any]]] = {}
+        for r in self.store.read(cq.CREDENTIALS):
+            content = self.sealer.open(r["key"], r["sealed"])
+            if r["owner"] is None and _is(content, ACCOUNT):
+                found[r["key"]] = content
+            elif r["owner"] is not None and _is(content, TOKEN):
+                tokens.setdefault(r["owner"], []).append(content)
+        return sorted((self._account_of(a, tokens.get(k, [])) for k, a in found.items()),
+                      key=lambda a: a.principal.name)
 
     def find(self, name: str) -> Account | None:
-        return next((a for a in self.accounts() if a.principal.name == name), None)
+        key = self._account_key(name)
+        _, content = self._account(key)
+        if content is None:
+            return None
+        return self._account_of(content, [t for _, _, t in self._tokens_of(key)])
 
     def issue(self, name: str, days: int = DEFAULT_DAYS, label: str = "",
               known: tuple[str, str] | None = None) -> IssuedToken:
@@ -99,39 +152,164 @@ class Accounts:
         if not _TOKEN.match(f"gct_{token_id}_{secret}"):
             raise AccountError("a token id is 16 hex digits and its secret 43 URL-safe chars")
         expires = self._now() + timedelta(days=days)
-        rows = self.store.write(cypher.TOKEN_CREATE, {
-            "name": name, "id": token_id, "hash": _digest(secret), "now": self._stamp(),
-            "expires": expires.astimezone(UTC).isoformat(), "label": label})
-        if not rows:
-            raise AccountError(f"no active account {name!r}")
-        return IssuedToken(f"gct_{token_id}_{secret}", token_id, expires)
+        owner = self._account_key(name)
+        key = self._token_key(token_id)
+        for _ in range(_TRIES):
+            was, account = self._account(owner)
+            if account is None or account["disabled"]:
+                raise AccountError(f"no active account {name!r}")
+            content = {"kind": TOKEN, "id": token_id, "account": name,
+                       "hash": _digest(secret), "created": self._stamp(),
+                       "expires": expires.astimezone(UTC).isoformat(), "label": label,
+                       "revoked": None, "generation": account["generation"]}
+            rows = self.store.write(cq.TOKEN_CREATE, {
+                "owner": owner, "was": was, "key": key,
+                "sealed": self.sealer.seal(key, content)})
+            if rows:
+                if not rows[0]["made"]:
+                    raise AccountError(f"a token {token_id!r} exists already")
+                return IssuedToken(f"gct_{token_id}_{secret}", token_id, expires)
+        raise _busy()
 
     def revoke(self, token_id: str) -> str:
         """Revoke a token; returns its account's name."""
-        rows = self.store.write(cypher.TOKEN_REVOKE, {"id": token_id, "now": self._stamp()})
-        if not rows:
-            raise AccountError(f"no live token {token_id!r}")
-        return str(rows[0]["name"])
+        key = self._token_key(token_id)
+        for _ in range(_TRIES):
+            rows = self.store.read(cq.CREDENTIAL, {"key": key})
+            token = self.sealer.open(key, rows[0]["sealed"]) if rows else None
+            if token is None or token["revoked"] is not None:
+                raise AccountError(f"no live token {token_id!r}")
+            sealed = self.sealer.seal(key, {**token, "revoked": self._stamp()})
+            if self.store.write(cq.CREDENTIAL_SWAP, {"key": key, "was": rows[0]["sealed"],
+                                                     "sealed": sealed}):
+                return str(token["account"])
+        raise _busy()
 
     def tokens(self, name: str) -> list[dict[str, Any]]:
-        return self.store.read(cypher.TOKENS_OF, {"name": name})
+        """An account's tokens (id, label, created, expires, revoked), oldest first: never
+        the hash."""
+        found = [{k: t[k] for k in ("id", "label", "created", "expires", "revoked")}
+                 for _, _, t in self._tokens_of(self._account_key(name))]
+        return sorted(found, key=lambda t: (t["created"], t["id"]))
 
     def authenticate(self, token: str) -> Principal:
         """The principal behind a token, or Unauthenticated (same answer for every failure,
         so a caller learns nothing about which tokens exist)."""
         match = _TOKEN.match(token.strip())
-        rows = self.store.read(cypher.TOKEN_LOOKUP, {"id": match.group(1)}) if match else []
-        row = rows[0] if rows else None
+        key = self._token_key(match.group(1)) if match else ""
+        rows = self.store.read(cq.TOKEN_WITH_ACCOUNT, {"key": key}) if match else []
+        found = self._opened(key, rows[0]) if rows else None
         # Compare even when nothing was found, so timing does not tell whether an id exists.
-        expected = row["hash"] if row else _digest("")
+        expected = found[0]["hash"] if found else _digest("")
         given = _digest(match.group(2)) if match else _digest("-")
-        ok = hmac.compare_digest(expected, given) and row is not None
-        if not ok or row is None or row["revoked"] or row["disabled"] \
-                or row["expires"] <= self._stamp():
+        ok = hmac.compare_digest(expected, given) and found is not None
+        if not ok or found is None or not _live(*found, self._stamp()):
             raise Unauthenticated("a valid API token is required (missing, unknown, expired "
                                   "or revoked)",
                                   "توکن معتبر لازم است (نیامده، ناشناخته، منقضی یا باطل‌شده)")
-        return _principal(row)
+        return _principal(found[1])
+
+    # -- the sealed nodes ---------------------------------------------------------------------
+
+    def _account_key(self, name: str) -> str:
+        return self.sealer.lookup(ACCOUNT, name)
+
+    def _token_key(self, token_id: str) -> str:
+        return self.sealer.lookup(TOKEN, token_id)
+
+    def _account(self, key: str) -> tuple[str | None, dict[str, Any] | None]:
+        """The account's sealed value as stored, and opened (None, None: no such account)."""
+        rows = self.store.read(cq.CREDENTIAL, {"key": key})
+        if not rows:
+            return None, None
+        return rows[0]["sealed"], self.sealer.open(key, rows[0]["sealed"])
+
+    def _tokens_of(self, owner: str) -> list[tuple[str, str, dict[str, Any]]]:
+        return [(r["key"], r["sealed"], self.sealer.open(r["key"], r["sealed"]))
+                for r in self.store.read(cq.TOKENS_OF, {"owner": owner})]
+
+    def _opened(self, key: str,
+                row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """A token and its account, opened; None when either is missing or does not open as
+        the other's (a sealed value opens only on the node it was sealed for)."""
+        if row["token"] is None or row["account"] is None:
+            return None
+        try:
+            token = self.sealer.open(key, row["token"])
+            account = self.sealer.open(self._account_key(str(token["account"])),
+                                       row["account"])
+        except SealBroken:
+            return None  # the same answer as for any other failure
+        if not (_is(token, TOKEN) and _is(account, ACCOUNT)):
+            return None
+        return token, account
+
+    def _account_of(self, account: dict[str, Any], tokens: list[dict[str, Any]]) -> Account:
+        now = self._stamp()
+        live = sum(1 for t in tokens if t["revoked"] is None and t["expires"] > now
+                   and t["generation"] == account["generation"])
+        return Account(_principal(account), bool(account["disabled"]), live)
 
     def _stamp(self) -> str:
         return self._now().astimezone(UTC).isoformat()
+
+
+def _is(content: dict[str, Any], kind: str) -> bool:
+    return content.get("kind") == kind
+
+
+def _live(t: dict[str, Any], account: dict[str, Any], now: str) -> bool:
+    """A token that signs in: not revoked, of the account's generation (not revoked by
+    disabling it), unexpired, of an enabled account."""
+    return (t["revoked"] is None and not account["disabled"]
+            and t["generation"] == account["generation"] and t["expires"] > now)
+
+
+def _busy() -> StoreError:
+    return StoreError("an account or token kept changing while it was written; try again")
+
+
+def seal_plain_credentials(store: GraphStore, sealer: Sealer | None = None,
+                           settings: Settings | None = None) -> int:
+    """Seal the plain `Account`/`ApiToken` nodes of earlier versions (ADR 0016), in one atomic
+    write: each becomes a Credential node with the same properties, so its tokens stay valid.
+    Idempotent: a store with none is left alone (and no key is needed for it). Returns how many
+    nodes were sealed."""
+    [count] = store.read(cq.PLAIN_COUNT)
+    if not count["n"]:
+        return 0
+    rows = sealed_from_plain(sealer or Sealer.from_settings(settings),
+                             [r["props"] for r in store.read(cq.PLAIN_ACCOUNTS)],
+                             [(r["props"], r["account"]) for r in store.read(cq.PLAIN_TOKENS)])
+    store.apply(StoreChange((), after=[(cq.SEALED_PUT, {"rows": rows}),
+                                       (cq.PLAIN_TOKENS_DELETE, {}),
+                                       (cq.PLAIN_ACCOUNTS_DELETE, {})]))
+    return int(count["n"])
+
+
+def sealed_from_plain(sealer: Sealer, accounts: Iterable[Mapping[str, Any]],
+                      tokens: Iterable[tuple[Mapping[str, Any], str | None]]
+                      ) -> list[dict[str, Any]]:
+    """Credential nodes (key, owner, sealed) of plain account properties and of plain token
+    properties with their account's name, as earlier versions stored them (and backups of
+    format 1 hold them). A token of no account, which never signed in, is dropped."""
+    rows: list[dict[str, Any]] = []
+    for p in accounts:
+        key = sealer.lookup(ACCOUNT, str(p["name"]))
+        content = {"kind": ACCOUNT, "name": p["name"], "role": p["role"],
+                   "agency": p.get("agency"), "bodies": list(p.get("bodies") or ()),
+                   "province": p.get("province"), "scopes": list(p.get("scopes") or ()),
+                   "disabled": bool(p.get("disabled")), "updated": p.get("updated"),
+                   "generation": 0}
+        rows.append({"key": key, "owner": None, "sealed": sealer.seal(key, content)})
+    for p, account in tokens:
+        if account is None:
+            continue
+        key = sealer.lookup(TOKEN, str(p["id"]))
+        content = {"kind": TOKEN, "id": p["id"], "account": account, "hash": p["hash"],
+                   "created": p.get("created"), "expires": p["expires"],
+                   "label": p.get("label") or "", "revoked": p.get("revoked"),
+                   "generation": 0}
+        rows.append({"key": key, "owner": sealer.lookup(ACCOUNT, account),
+                     "sealed": sealer.seal(key, content)})
+    return rows

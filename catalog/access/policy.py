@@ -33,6 +33,7 @@ class Act(StrEnum):
     MANAGE_ACCOUNTS = "manage accounts and tokens"
     READ_FEED = "read the change feed and snapshots"  # issue 6: other systems keep in sync
     QUERY_SPARQL = "query the catalog with SPARQL"  # issue 6: read-only; scopes in catalog.sparql
+    IMPORT_LEGACY_IDS = "import legacy identifiers"  # beside the issued IDs (ADR 0015)
 
 
 # Which roles may take each act at all; scope (agency, body, province) is checked after.
@@ -55,6 +56,7 @@ _ROLES: dict[Act, frozenset[Role]] = {
     Act.MANAGE_ACCOUNTS: frozenset({Role.ADMIN}),
     Act.READ_FEED: frozenset(Role),
     Act.QUERY_SPARQL: frozenset(Role),
+    Act.IMPORT_LEGACY_IDS: frozenset({Role.ADMIN}),
 }
 
 # Acts confined to the principal's own agency tree when its role is bound to an agency.
@@ -65,7 +67,7 @@ _AGENCY_BOUND = frozenset({Act.WRITE_RECORDS, Act.MOVE_STEP, Act.APPOINT_REPRESE
 _REQUIREMENT: dict[Act, str] = {
     Act.WRITE_RECORDS: "R-20.1", Act.MOVE_STEP: "R-2.1", Act.DECIDE_STEP: "R-2.2",
     Act.APPOINT_REPRESENTATIVE: "R-19", Act.FILE_REPORT: "R-19", Act.RECORD_EMERGENCY: "R-7",
-    Act.VERIFY_PROVINCE: "R-8.1", Act.MONITOR: "R-18",
+    Act.VERIFY_PROVINCE: "R-8.1", Act.MONITOR: "R-18", Act.IMPORT_LEGACY_IDS: "R-4.2",
 }
 
 # ancestors(code) → the codes of the agency's parents, nearest first (empty if none/unknown).

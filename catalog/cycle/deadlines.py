@@ -2,8 +2,8 @@
 
 Months are calendar months of the Solar Hijri calendar with end-of-month clamping
 (catalog.jalali.add_months: 1403/06/31 + 1 month = 1403/07/30); days are calendar days, since
-the text says days, not working days (ARCHITECTURE.md). A deadline falls due at the end of its
-due date: it is late from the day after.
+the text says days, not working days (docs/architecture.md, "Deadlines"). A deadline falls due
+at the end of its due date: it is late from the day after.
 """
 
 from __future__ import annotations

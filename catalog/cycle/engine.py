@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from catalog.access.policy import Act, Policy
 from catalog.cycle import deadlines
+from catalog.cycle.changes import Changes
 from catalog.cycle.config import CycleConfig, StepConfig, default_config
 from catalog.cycle.obligations import Obligations
 from catalog.cycle.states import (
@@ -32,7 +33,8 @@ from catalog.cycle.states import (
 )
 from catalog.iris import Iris
 from catalog.store import cypher
-from catalog.store.port import GraphStore, Row
+from catalog.store.port import GraphStore, Row, Statement
+from catalog.trail_chain import TrailChain
 from catalog.vocab import concept
 
 # Jalali dates are Iranian civil dates: a clock starts on the date in Tehran.
@@ -202,15 +204,20 @@ class Cycle:
             if kind is SERVICE:
                 self._refuse_unmapped(pending)
             issued = [self._approve_record(agency, iri, kind, actor) for iri in pending]
+            Changes(self).approve_all(agency, kind, actor)  # ADR 0015
+        # The following steps' clocks start with the transition (_transition, ADR 0019).
         self._transition(agency, step, Action.APPROVE, actor, reason, checked=True)
-        self._start_following(agency, step)
         return [i for i in issued if i.fresh]
 
     # -- record actions (steps 1 and 2) -----------------------------------------------------
 
     def approve_record(self, agency: str, record: str, actor: Actor) -> Issued:
-        """Approve one duty or service of a submitted step and issue its ID, once."""
+        """Approve one duty or service of a submitted step and issue its ID, once; or
+        approve the change waiting on an approved one (ADR 0015), which keeps its ID."""
         kind = self._record_kind(agency, record)
+        changes = Changes(self)
+        if changes.pending(record) is not None:
+            return Issued(record, changes.approve(agency, record, kind, actor), False)
         self._check(agency, kind.step, Action.APPROVE, actor, None, need_state=State.SUBMITTED)
         if kind is SERVICE:
             self._refuse_unmapped([record])
@@ -218,12 +225,17 @@ class Cycle:
 
     def reject_record(self, agency: str, record: str, actor: Actor, reason: str) -> None:
         kind = self._record_kind(agency, record)
+        changes = Changes(self)
+        if changes.pending(record) is not None:  # the change is turned down (ADR 0015)
+            changes.reject(agency, record, kind, actor, reason)
+            return
         self._check(agency, kind.step, Action.REJECT, actor, reason,
                     need_state=State.SUBMITTED)
         params = {"record": record, "agency": str(self.iris.agency(agency)),
                   "status": concept("status", "rejected"),
                   **self._event(agency, kind.step, Action.REJECT, actor, reason, "rejected")}
         self.store.write(cypher.set_status_statement(kind.label), params)
+        TrailChain(self.store).after_write()  # ADR 0017
 
     # -- internals --------------------------------------------------------------------------
 
@@ -293,12 +305,18 @@ class Cycle:
         params = {"step": self.step_iri(agency, step), "from": sorted(sources),
                   "to": target.value, "clock": self._today().isoformat(),
                   **self._event(agency, step, action, actor, reason, target.value)}
-        if not self.store.write(cypher.TRANSITION, params):
+        # The clocks it starts or stops (ADR 0007) and, for an approval, the clocks of the
+        # steps waiting for it (R-4.1) are written with it, in one transaction: all or none,
+        # and none when the step changed meanwhile (ADR 0019).
+        then = Obligations(self).on_transition(agency, step, action, actor, reason)
+        if action is Action.APPROVE:
+            then = self._start_following(agency, step) + then
+        if not self.store.write(cypher.TRANSITION, params, then=then):
             # Another actor changed the step between the check and the write.
             raise _refuse(f"step {step} changed meanwhile; read its state and try again",
                           f"وضعیت گام {fa(step)} در این فاصله تغییر کرد؛ دوباره بررسی کنید",
                           "R-2.1")
-        Obligations(self).on_transition(agency, step, action, actor, reason)  # ADR 0007
+        TrailChain(self.store).after_write()  # ADR 0017
         return target
 
     def _event(self, agency: str, step: int, action: Action, actor: Actor, reason: str | None,
@@ -316,13 +334,14 @@ class Cycle:
     def _today(self) -> date:
         return self._now().astimezone(TEHRAN).date()
 
-    def _start_following(self, agency: str, step: int) -> None:
-        """An approval starts the clocks of the steps that were waiting for it (R-4.1)."""
+    def _start_following(self, agency: str, step: int) -> list[Statement]:
+        """An approval starts the clocks of the steps that were waiting for it (R-4.1): the
+        statement, written with the approval's transition (_transition)."""
         waiting = [self.step_iri(agency, c.number) for c in self.config.steps.values()
                    if step in c.requires]
-        if waiting:
-            self.store.write(cypher.START_CLOCKS,
-                             {"steps": waiting, "date": self._today().isoformat()})
+        if not waiting:
+            return []
+        return [(cypher.START_CLOCKS, {"steps": waiting, "date": self._today().isoformat()})]
 
     def _record_kind(self, agency: str, record: str) -> IssuedKind:
         rows = self.store.read(cypher.RECORD_STATE, {"record": record})
@@ -369,6 +388,7 @@ class Cycle:
                   "prefix": prefix, "width": kind.width, "zeros": "0" * kind.width,
                   **self._event(agency, kind.step, Action.APPROVE, actor, None, "approved")}
         rows = self.store.write(cypher.issue_id_statement(kind.label, kind.prop), params)
+        TrailChain(self.store).after_write()  # ADR 0017
         if not rows:
             raise _refuse(f"{record} is not a {kind.label} of {agency}",
                           f"{record} از آنِ دستگاه «{agency}» نیست", "R-20.1")

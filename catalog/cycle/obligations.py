@@ -34,7 +34,10 @@ from catalog.cycle.deadlines import DueState, Period
 from catalog.cycle.states import Action, Actor, CycleRefused, Reason, State
 from catalog.jalali import to_jalali_str
 from catalog.store import obligations_cypher as oc
+from catalog.store import review_cypher as rc
 from catalog.store.cypher import COMMITS_KEY
+from catalog.store.port import Statement
+from catalog.trail_chain import TrailChain
 from catalog.vocab import concept
 
 if TYPE_CHECKING:
@@ -44,6 +47,8 @@ OPEN, MET = "open", "met"
 
 # Clock keys: one open clock per key and agency; R-18 and R-19 start once per agency.
 R_3_3, R_18, R_19 = "R-3.3", "R-18", "R-19"
+# A record put to review by a duty change (R-3.3): the key is this prefix and its IRI.
+REVIEW_KEY = "R-3.3/review/"
 
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
 
@@ -190,7 +195,7 @@ class Obligations:
 
     @staticmethod
     def _subject(o: Obligation) -> str | None:
-        if o.unit:
+        if o.unit and not o.key.startswith(REVIEW_KEY):
             return f"{o.unit} ({o.province})" if o.province else o.unit
         parts = [p for p in (o.subject, f"#{o.reference}" if o.reference else None) if p]
         return " ".join(parts) or None
@@ -237,42 +242,48 @@ class Obligations:
     # -- clocks the cycle starts and stops (called by Cycle._transition) -------------------
 
     def on_transition(self, agency: str, step: int, action: Action, actor: Actor,
-                      reason: str | None) -> None:
-        """The clocks a step's transition starts or stops; the transition itself is already
-        authorized and written (ADR 0007)."""
+                      reason: str | None) -> list[Statement]:
+        """The clocks a step's transition starts or stops (ADR 0007), as the statements that
+        Cycle._transition writes in the transition's own transaction: none of them without
+        it, and it not without them (ADR 0019). Each start or stop keeps its own condition
+        (no second open clock under a key), checked when written."""
         if action is Action.START:
-            self._start_cycle_clocks(agency, actor)
-        elif action is Action.REOPEN and step == 1:
-            self._start(agency, actor, R_3_3, R_3_3, self._today(), step=1,
-                        reason=f"step 1 reopened: {reason}" if reason else "step 1 reopened")
-        elif action is Action.SUBMIT and step == 1:
-            self._stop(agency, actor, keys=[R_3_3], reason="step 1 submitted with the update",
-                       step=1)
-        elif action is Action.APPROVE and step == 3:
-            self._start_provincial_slices(agency, actor)
+            return self._start_cycle_clocks(agency, actor)
+        if action is Action.REOPEN and step == 1:
+            return [self._start_statement(
+                agency, actor, R_3_3, R_3_3, self._today(), step=1,
+                reason=f"step 1 reopened: {reason}" if reason else "step 1 reopened")]
+        if action is Action.SUBMIT and step == 1:
+            return [self._stop_statement(agency, actor, keys=[R_3_3], step=1,
+                                         reason="step 1 submitted with the update")]
+        if action is Action.APPROVE and step == 3:
+            return self._start_provincial_slices(agency, actor)
+        return []
 
-    def _start_cycle_clocks(self, agency: str, actor: Actor) -> None:
+    def _start_cycle_clocks(self, agency: str, actor: Actor) -> list[Statement]:
         """The agency's cycle starts: R-19 (the representative within 10 days, unless one is
         already appointed) and R-18 (the first monitoring within six months) start once."""
         keys = {o.key for o in self.obligations(agency)}
         today = self._today()
+        found = []
         if R_18 not in keys:
-            self._start(agency, actor, R_18, R_18, today, once=True,
-                        reason="the agency's cycle started")
+            found.append(self._start_statement(agency, actor, R_18, R_18, today, once=True,
+                                               reason="the agency's cycle started"))
         if R_19 not in keys and self.representative(agency) is None:
-            self._start(agency, actor, R_19, R_19, today, once=True,
-                        reason="the agency's cycle started")
+            found.append(self._start_statement(agency, actor, R_19, R_19, today, once=True,
+                                               reason="the agency's cycle started"))
+        return found
 
-    def _start_provincial_slices(self, agency: str, actor: Actor) -> None:
+    def _start_provincial_slices(self, agency: str, actor: Actor) -> list[Statement]:
         """R-5.5: approval of the improvement plans (step 3) starts one month for the slice of
         each provincial unit of the agency (its sub-organizations of kind provincial_unit)."""
         rows = self.store.read(oc.PROVINCIAL_UNITS, {
             "agency": str(self.iris.agency(agency)),
             "kind": concept("agency-kind", "provincial_unit")})
-        for r in rows:
-            self._start(agency, actor, f"R-5.5/{r['code']}", "R-5.5", self._today(), step=3,
-                        unit=r["iri"], province=r["province"],
-                        reason=f"step 3 approved: the slice of {r['code']} is due")
+        return [self._start_statement(
+            agency, actor, f"R-5.5/{r['code']}", "R-5.5", self._today(), step=3,
+            unit=r["iri"], province=r["province"],
+            reason=f"step 3 approved: the slice of {r['code']} is due") for r in rows]
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -285,6 +296,40 @@ class Obligations:
         iri = self._start(agency, actor, R_3_3, R_3_3, on or self._today(), step=1,
                           reason=reason or "the agency's duties changed")
         return self._one(agency, iri) if iri else None
+
+    def flag_for_review(self, duty: str, actor: Actor, on: date | None = None) -> list[str]:
+        """R-3.3: the duty `duty` changed or was withdrawn, with legal effect on `on` (its
+        `changed_on`; default today): every service mapped to it and every chain holding those
+        services is flagged to review, each a 10-day clock of its own agency counted from `on`.
+        A record already flagged keeps its open flag. Returns the flags started now. The
+        flags follow from the steward's change (already authorized), not a separate act."""
+        start = on or self._today()
+        started = []
+        for row in self.store.read(rc.REVIEW_TARGETS, {"duty": duty}):
+            if not row["code"]:
+                continue
+            iri = self._start(
+                row["code"], actor, f"{REVIEW_KEY}{row['iri']}", R_3_3, start, step=1,
+                unit=row["iri"], extra={"source": duty, **_title(
+                    f"{row['kind']} {row['iri'].rsplit('/', 1)[-1]} to review: duty "
+                    f"{duty.rsplit('/', 1)[-1]} changed")},
+                reason=f"duty {duty} changed on {start.isoformat()}: review {row['iri']}")
+            if iri:
+                started.append(iri)
+        return started
+
+    def resolve_review(self, agency: str, record: str, actor: Actor, note: str) -> None:
+        """R-3.3: the agency reviewed `record` (a service or chain flagged after a duty
+        change) and says what it did; the flag's clock stops, as an event in the trail."""
+        self._authorize(Act.WRITE_RECORDS, actor, agency)
+        if not note.strip():
+            raise _refuse("say what the review found or changed",
+                          "نتیجهٔ بازبینی را بنویسید", R_3_3)
+        if not self._stop(agency, actor, keys=[f"{REVIEW_KEY}{record}"], step=1,
+                          reason=f"reviewed: {note.strip()}"):
+            raise _refuse(f"no open review flag on {record} for {agency}",
+                          f"نشانِ بازبینی بازی برای «{record}» در دستگاه «{agency}» نیست",
+                          R_3_3)
 
     def provincial_slice_registered(self, agency: str, unit: str, actor: Actor) -> None:
         """R-5.5: the provincial slice of `unit` (a provincial unit's code) is registered and
@@ -391,6 +436,7 @@ class Obligations:
             "agency": str(self.iris.agency(agency)), "period": p.label, "report": report,
             **self._event(agency, "file-report", actor, "filed", f"performance report {p}",
                           None)})
+        TrailChain(self.store).after_write()  # ADR 0017
         if not rows:
             raise _refuse(f"{agency} already filed its performance report for {p}",
                           f"گزارش عملکرد دوره {p} دستگاه «{agency}» پیش‌تر ثبت شده است",
@@ -440,16 +486,10 @@ class Obligations:
                extra: dict[str, Any] | None = None, reason: str) -> str | None:
         """Start a clock unless one under `key` is open (or, with `once`, ever started);
         returns its IRI, or None when nothing started."""
-        when = due if due is not None else deadlines.due_for(requirement, start)
-        iri = str(self.iris.owned("obligation", agency, str(uuid.uuid4())))
-        obligation = {"iri": iri, "clockKey": key, "article": requirement, "state": OPEN,
-                      "clockStart": start.isoformat(), "dueDate": when.isoformat(),
-                      **(extra or {})}
-        rows = self.store.write(oc.START_CLOCK, {
-            "agency": str(self.iris.agency(agency)), "key": key, "once": once, "open": OPEN,
-            "obligation": obligation, "province": province, "unit": unit,
-            **self._event(agency, "start-clock", actor, OPEN,
-                          f"{requirement} due {to_jalali_str(when)}: {reason}", step)})
+        rows = self.store.write(*self._start_statement(
+            agency, actor, key, requirement, start, due=due, step=step, unit=unit,
+            province=province, once=once, extra=extra, reason=reason))
+        TrailChain(self.store).after_write()  # ADR 0017
         if not rows:
             if not self.store.read(oc.AGENCIES, {"agency": str(self.iris.agency(agency))}):
                 raise self._unknown(agency)
@@ -459,11 +499,36 @@ class Obligations:
     def _stop(self, agency: str, actor: Actor, *, keys: list[str],
               iris: list[str] | None = None, step: int | None = None, reason: str) -> list[str]:
         """Stop the open clocks of `agency` under `keys` (or with `iris`), met today."""
-        rows = self.store.write(oc.STOP_CLOCKS, {
+        rows = self.store.write(*self._stop_statement(agency, actor, keys=keys, iris=iris,
+                                                      step=step, reason=reason))
+        TrailChain(self.store).after_write()  # ADR 0017 (and an appointment or report just before)
+        return [str(i) for r in rows for i in r["closed"]]
+
+    def _start_statement(self, agency: str, actor: Actor, key: str, requirement: str,
+                         start: date, *, due: date | None = None, step: int | None = None,
+                         unit: str | None = None, province: str | None = None,
+                         once: bool = False, extra: dict[str, Any] | None = None,
+                         reason: str) -> Statement:
+        """The statement that starts a clock (_start), written alone or with a transition."""
+        when = due if due is not None else deadlines.due_for(requirement, start)
+        iri = str(self.iris.owned("obligation", agency, str(uuid.uuid4())))
+        obligation = {"iri": iri, "clockKey": key, "article": requirement, "state": OPEN,
+                      "clockStart": start.isoformat(), "dueDate": when.isoformat(),
+                      **(extra or {})}
+        return oc.START_CLOCK, {
+            "agency": str(self.iris.agency(agency)), "key": key, "once": once, "open": OPEN,
+            "obligation": obligation, "province": province, "unit": unit,
+            **self._event(agency, "start-clock", actor, OPEN,
+                          f"{requirement} due {to_jalali_str(when)}: {reason}", step)}
+
+    def _stop_statement(self, agency: str, actor: Actor, *, keys: list[str],
+                        iris: list[str] | None = None, step: int | None = None,
+                        reason: str) -> Statement:
+        """The statement that stops clocks (_stop), written alone or with a transition."""
+        return oc.STOP_CLOCKS, {
             "agency": str(self.iris.agency(agency)), "keys": keys, "iris": iris or [],
             "open": OPEN, "met": MET, "on": self._today().isoformat(),
-            **self._event(agency, "stop-clock", actor, MET, reason, step)})
-        return [str(i) for r in rows for i in r["closed"]]
+            **self._event(agency, "stop-clock", actor, MET, reason, step)}
 
     def _event(self, agency: str, action: str, actor: Actor, to_state: str,
                reason: str | None, step: int | None) -> dict[str, Any]:

@@ -26,5 +26,7 @@ def open_store(settings: Settings) -> GraphStore:
 
     if settings.falkordb_url:
         return FalkorStore(FalkorDB.from_url(settings.falkordb_url), settings.graph_name)
-    server = FalkorServer(settings.data_dir)
+    # A server this command has to start goes when the command's process does, however it
+    # ends (ADR 0020); one already running (`govcat store start`) is reused and left so.
+    server = FalkorServer(settings.data_dir, tied=True)
     return FalkorStore(server.connect(), settings.graph_name, rewrite_aof=server.rewrite_aof)

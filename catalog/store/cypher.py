@@ -183,8 +183,10 @@ COUNTER_LABEL = "IdCounter"  # not a Resource: never exported, described or vali
 
 # Keys of the nodes that are not Resources, each looked up by one property: each adapter
 # indexes them (FalkorDB) or makes them unique (Neo4j). (label, property, unique)
-SIDE_KEYS = (("Account", "name", True), ("ApiToken", "id", True), ("Version", "record", False),
-             ("Activity", "seq", False), ("SavedQuery", "name", True))
+# Credentials (accounts, tokens) are found by an HMAC key (credentials_cypher, ADR 0016).
+SIDE_KEYS = (("Credential", "key", True), ("Version", "record", False),
+             ("Activity", "seq", False), ("SavedQuery", "name", True),
+             ("Version", "seq", False))  # the hash-chained trail reads versions by seq (ADR 0017)
 
 ENSURE_STEPS = (
     "MATCH (a:Resource {iri: $agency}) "
@@ -380,7 +382,42 @@ VERSIONS = (
 
 RECORD_VERSIONS = (
     "MATCH (v:Version {record: $iri}) "
-    "RETURN v.seq AS seq, v.at AS at, v.content AS content ORDER BY seq"
+    "RETURN v.seq AS seq, v.at AS at, v.content AS content, v.working AS working ORDER BY seq"
+)
+
+# A change proposed to an approved duty or service: its working version, kept beside the
+# record, which stays as approved until the step's body decides (ADR 0015).
+WORKING_VERSIONS = (
+    "MATCH (e:Resource {iri: $event}) "
+    "UNWIND $records AS row "
+    "MATCH (t:Resource {iri: row.iri}) "
+    "CREATE (v:Version {record: row.iri, seq: e.seq, at: e.endedAtTime, content: row.content, "
+    "working: true}) "
+    "CREATE (e)-[:used]->(t) "
+    "RETURN count(v) AS n"
+)
+
+# The agency's duties or services ($label) with a working version: candidates for the step's
+# body to decide (catalog.registry.Registry.working tells which are still pending).
+AGENCY_WORKING = (
+    "MATCH (r:Resource)-[:agency]->(a:Resource {iri: $agency}) "
+    "WHERE $label IN labels(r) "
+    "MATCH (v:Version {record: r.iri}) WHERE v.working = true "
+    "RETURN DISTINCT r.iri AS iri ORDER BY iri"
+)
+
+# Records holding legacy identifiers $ids of the scheme $scheme (catalog.legacy, ADR 0015).
+LEGACY_HOLDERS = (
+    "MATCH (n:PublicService) WHERE n.legacyIdScheme = $scheme AND n.legacyId IN $ids "
+    "RETURN n.iri AS iri, n.legacyId AS id"
+)
+
+# A change event that acted on one record without writing it (a working version rejected).
+EVENT_USED = (
+    "MATCH (e:Resource {iri: $event}) "
+    "MATCH (t:Resource {iri: $record}) "
+    "CREATE (e)-[:used]->(t) "
+    "RETURN count(t) AS n"
 )
 
 # The change feed (issue 6): committed changes after a cursor, in commit order, each with the
@@ -429,6 +466,8 @@ def cycle_statements() -> dict[str, str]:
              "service-duties": SERVICE_DUTIES, "agency-records": AGENCY_RECORDS,
              "history": HISTORY, "transition": TRANSITION, "issued-ids": ISSUED_IDS,
              "commit": COMMIT, "versions": VERSIONS, "record-versions": RECORD_VERSIONS,
+             "working-versions": WORKING_VERSIONS, "event-used": EVENT_USED,
+             "agency-working": AGENCY_WORKING, "legacy-holders": LEGACY_HOLDERS,
              "trail": TRAIL, "changes": CHANGES, "last-change": LAST_CHANGE}
     for label, prop in ISSUED_KINDS:
         found[f"issue-{prop}"] = issue_id_statement(label, prop)
@@ -436,64 +475,7 @@ def cycle_statements() -> dict[str, str]:
     return found
 
 
-# -- Accounts and API tokens (catalog.access.accounts, ADR 0008) ---------------------------------
-# Not Resources: never exported, described, validated or loaded from a file.
-
-ACCOUNT_LABEL = "Account"
-TOKEN_LABEL = "ApiToken"
-
-ACCOUNT_UPSERT = (
-    "MERGE (u:Account {name: $name}) "
-    "SET u.role = $role, u.agency = $agency, u.bodies = $bodies, u.province = $province, "
-    "u.scopes = $scopes, u.disabled = false, u.updated = $now "
-    "RETURN u.name AS name"
-)
-
-ACCOUNT_DISABLE = (
-    "MATCH (u:Account {name: $name}) SET u.disabled = true, u.updated = $now "
-    "WITH u OPTIONAL MATCH (t:ApiToken)-[:of]->(u) WHERE t.revoked IS NULL "
-    "SET t.revoked = $now RETURN count(t) AS n"
-)
-
-ACCOUNTS = (
-    "MATCH (u:Account) "
-    "OPTIONAL MATCH (t:ApiToken)-[:of]->(u) WHERE t.revoked IS NULL AND t.expires > $now "
-    "RETURN u.name AS name, u.role AS role, u.agency AS agency, u.bodies AS bodies, "
-    "u.province AS province, u.scopes AS scopes, u.disabled AS disabled, "
-    "count(t) AS live_tokens ORDER BY name"
-)
-
-TOKEN_CREATE = (
-    "MATCH (u:Account {name: $name}) WHERE u.disabled = false "
-    "CREATE (t:ApiToken {id: $id, hash: $hash, created: $now, expires: $expires, "
-    "label: $label}) "
-    "CREATE (t)-[:of]->(u) RETURN t.id AS id"
-)
-
-TOKEN_LOOKUP = (
-    "MATCH (t:ApiToken {id: $id})-[:of]->(u:Account) "
-    "RETURN t.hash AS hash, t.expires AS expires, t.revoked AS revoked, u.name AS name, "
-    "u.role AS role, u.agency AS agency, u.bodies AS bodies, u.province AS province, "
-    "u.scopes AS scopes, u.disabled AS disabled"
-)
-
-TOKEN_REVOKE = (
-    "MATCH (t:ApiToken {id: $id})-[:of]->(u:Account) WHERE t.revoked IS NULL "
-    "SET t.revoked = $now RETURN u.name AS name"
-)
-
-TOKENS_OF = (
-    "MATCH (t:ApiToken)-[:of]->(u:Account {name: $name}) "
-    "RETURN t.id AS id, t.label AS label, t.created AS created, t.expires AS expires, "
-    "t.revoked AS revoked ORDER BY created"
-)
-
-
-def account_statements() -> dict[str, str]:
-    """The account statements by name, for the grammar tests."""
-    return {"account-upsert": ACCOUNT_UPSERT, "account-disable": ACCOUNT_DISABLE,
-            "accounts": ACCOUNTS, "token-create": TOKEN_CREATE, "token-lookup": TOKEN_LOOKUP,
-            "token-revoke": TOKEN_REVOKE, "tokens-of": TOKENS_OF}
+# Accounts and API tokens are sealed at rest: their Cypher is in credentials_cypher (ADR 0016).
 
 
 # -- Resources over HTTP: lists, conditional writes, deletes (issue 6, ADR 0009) -----------------
@@ -638,27 +620,16 @@ BACKUP_RECORDS = (
 
 BACKUP_COUNTERS = "MATCH (c:IdCounter) RETURN properties(c) AS props ORDER BY c.key"
 
-BACKUP_TOKENS = (
-    "MATCH (t:ApiToken) OPTIONAL MATCH (t)-[:of]->(u:Account) "
-    "RETURN properties(t) AS props, u.name AS account ORDER BY t.id"
-)
-
-BACKUP_ACCOUNTS = "MATCH (u:Account) RETURN properties(u) AS props ORDER BY u.name"
-
 BACKUP_SAVED_QUERIES = "MATCH (q:SavedQuery) RETURN properties(q) AS props ORDER BY q.name"
 
 BACKUP_VERSIONS = (
     "MATCH (v:Version) RETURN properties(v) AS props ORDER BY v.seq, v.record"
 )
 
-# The side nodes but versions, in one statement; a token is linked to its account (restored
-# just before in the same statement).
+# The side nodes but versions and credentials (credentials_cypher), in one statement.
 RESTORE_SIDE = (
     "FOREACH (row IN $counters | CREATE (c:IdCounter) SET c = row) "
-    "FOREACH (row IN $accounts | CREATE (u:Account) SET u = row) "
-    "FOREACH (row IN $saved_queries | CREATE (q:SavedQuery) SET q = row) "
-    "FOREACH (row IN $tokens | MERGE (u:Account {name: row.account}) "
-    "CREATE (t:ApiToken) SET t = row.props CREATE (t)-[:of]->(u))"
+    "FOREACH (row IN $saved_queries | CREATE (q:SavedQuery) SET q = row)"
 )
 
 RESTORE_VERSIONS = (
@@ -692,7 +663,6 @@ def backup_statements() -> dict[str, str]:
     found = {"snapshot-lock": SNAPSHOT_LOCK, "store-labels": STORE_LABELS,
              "side-relationships": SIDE_RELATIONSHIPS, "records": BACKUP_RECORDS,
              "counters": BACKUP_COUNTERS,
-             "tokens": BACKUP_TOKENS, "accounts": BACKUP_ACCOUNTS,
              "saved-queries": BACKUP_SAVED_QUERIES, "versions": BACKUP_VERSIONS,
              "restore-side": RESTORE_SIDE, "restore-versions": RESTORE_VERSIONS,
              "restore-bare-resources": restore_nodes_statement(None)}

@@ -1,9 +1,11 @@
 """Process manager for govcat's embedded FalkorDB store.
 
-One data directory owns exactly one ``redis-server`` loaded with the FalkorDB module. The server
-is daemonized so it outlives the CLI process that started it; later processes find it again
-through the pid and address files kept in the data directory. Persistence is append-only with
-``appendfsync always`` so every acknowledged write survives a crash.
+One data directory owns exactly one ``redis-server`` loaded with the FalkorDB module. Started by
+``govcat store start``, the server is daemonized so it outlives the CLI process that started it;
+later processes find it again through the pid and address files kept in the data directory.
+Started by any other command (``serve``, ``load``, …: ``tied``), it lives as long as that
+command's process, however that ends (catalog.store.falkordb_watchdog, ADR 0020). Persistence is
+append-only with ``appendfsync always`` so every acknowledged write survives a crash.
 
 A server killed while writing to its append-only file can leave a torn command, or half a
 MULTI/EXEC block, at its end. Redis' own answer (``aof-load-truncated yes``) cuts the file
@@ -53,6 +55,7 @@ SOCKET_NAME = "falkordb.sock"
 PID_NAME = "falkordb.pid"
 LOG_NAME = "falkordb.log"
 ADDRESS_NAME = "falkordb.address"
+OWNER_NAME = "falkordb.owner"  # the command a tied server lives for: "<pid> <start time>"
 LOCK_NAME = "falkordb.lock"
 AOF_DIR_NAME = "appendonlydir"  # Redis 7+ multi-part AOF lives in this sub-directory
 AOF_MANIFEST = "appendonly.aof.manifest"
@@ -69,6 +72,19 @@ LOG_TAIL_LINES = 25
 # Errors that mean "nothing usable is listening there (yet)". BusyLoadingError, raised while
 # the AOF is replayed, is a subclass of ConnectionError.
 _DOWN_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+
+# The write ends of the pipes that keep tied servers alive (ADR 0020): open for as long as this
+# process lives, and closed in a child forked from it, which must not keep a server going.
+_TIES: list[int] = []
+
+
+def _close_ties_in_child() -> None:
+    while _TIES:
+        with contextlib.suppress(OSError):
+            os.close(_TIES.pop())
+
+
+os.register_at_fork(after_in_child=_close_ties_in_child)
 
 
 class FalkorServerError(RuntimeError):
@@ -158,6 +174,14 @@ def _pid_alive(pid: int) -> bool:
         stat = Path(f"/proc/{pid}/stat").read_text()
         return stat.rsplit(")", 1)[1].split()[0] != "Z"
     return True
+
+
+def _process_identity(pid: int) -> str:
+    """A process as `<pid> <start time>`: a pid alone may be reused by a new process."""
+    with contextlib.suppress(OSError, IndexError):
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return f"{pid} {stat.rsplit(')', 1)[1].split()[19]}"
+    return f"{pid} {'alive' if _pid_alive(pid) else 'gone'}"
 
 
 def _free_port() -> int:
@@ -254,9 +278,13 @@ class FalkorServer:
         runtime_dir: Path | None = None,
         start_timeout: float = 120.0,
         stop_timeout: float = 60.0,
+        tied: bool = False,
     ) -> None:
         # Absolute: redis chdirs to --dir, and the path is the server's identity.
         self.data_dir = Path(data_dir).expanduser().resolve()
+        # A server this manager starts goes when this process does (a command's own store,
+        # ADR 0020); a live server it finds is reused and left as it is.
+        self.tied = tied
         # Where a short socket path goes when data_dir is too deep for a unix socket path.
         self.runtime_dir = runtime_dir or Path(tempfile.gettempdir()) / f"govcat-{os.getuid()}"
         self.start_timeout = start_timeout
@@ -306,7 +334,7 @@ class FalkorServer:
         sockets = [_Address(socket=self.data_dir / SOCKET_NAME)]
         if address is not None and address.socket is not None:
             sockets.append(address)
-        stale = [self.pid_file, self.address_file]
+        stale = [self.pid_file, self.address_file, self.data_dir / OWNER_NAME]
         for a in sockets:
             stale += [p for p in (a.socket, a.loading_socket) if p is not None]
         for path in stale:
@@ -382,6 +410,11 @@ class FalkorServer:
         with self._locked():
             address = self._recorded_address()
             pid = self._live_pid(address)
+            if pid is not None and self._owner() == "gone":
+                # Its command has ended and its watchdog is about to shut it down (ADR 0020):
+                # do it now, rather than hand out a server on its way out.
+                self._shutdown(pid, address)
+                pid = None
             if pid is not None:
                 if address is None:
                     raise self._failure(
@@ -473,7 +506,9 @@ class FalkorServer:
             *("--save", ""),  # the AOF is the persistence; no extra RDB snapshots
             *("--bind", LOOPBACK, "--protected-mode", "yes"),
             *address.server_args(),
-            *("--daemonize", "yes"),  # forks + setsid: survives the CLI and its Ctrl-C
+            # Daemonized (forks + setsid: survives the CLI and its Ctrl-C), or, tied, run by
+            # its watchdog in the foreground (ADR 0020).
+            *("--daemonize", "no" if self.tied else "yes"),
             *("--pidfile", str(self.pid_file)),
             *("--logfile", str(self.log_file)),
         ]
@@ -482,20 +517,67 @@ class FalkorServer:
         # Recorded first, so the address is known even while the server is still loading.
         self.address_file.write_text(address.url + "\n")
         log_from = self.log_file.stat().st_size if self.log_file.exists() else 0
-        proc = subprocess.run(
-            self._server_args(address),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            cwd=self.data_dir,
-            timeout=30,
-            check=False,
-        )
-        if proc.returncode != 0:
-            raise self._failure(f"redis-server exited with {proc.returncode}: {proc.stderr!r}")
+        if self.tied:
+            self._spawn_watched(self._server_args(address))
+        else:
+            proc = subprocess.run(
+                self._server_args(address),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                cwd=self.data_dir,
+                timeout=30,
+                check=False,
+            )
+            if proc.returncode != 0:
+                raise self._failure(
+                    f"redis-server exited with {proc.returncode}: {proc.stderr!r}")
         pid = self._wait_for_pid_file()
         self._wait_ready(address, pid, log_from)
         return pid
+
+    def keep(self) -> None:
+        """The live server stays when the command that started it ends (`govcat store
+        start` on a server a `serve` started): it is no longer tied to that command."""
+        with self._locked():
+            (self.data_dir / OWNER_NAME).unlink(missing_ok=True)
+
+    def _owner(self) -> str | None:
+        """Whose the server is: None (kept: `govcat store start`, or no server), "alive"
+        (tied to a command still running) or "gone" (tied to a command that has ended)."""
+        try:
+            recorded = (self.data_dir / OWNER_NAME).read_text().split()
+        except OSError:
+            return None
+        try:
+            pid = int(recorded[0])
+        except (IndexError, ValueError):
+            return None
+        return "alive" if _process_identity(pid) == " ".join(recorded) else "gone"
+
+    def _spawn_watched(self, server_args: list[str]) -> None:
+        """Start the server under a watchdog holding the read end of a pipe whose write end
+        only this process holds: when this process dies, by any signal, the watchdog reads end
+        of file and shuts the server down (catalog.store.falkordb_watchdog, ADR 0020). The
+        watchdog is started first, so no moment exists where the server runs unwatched."""
+        owner = _process_identity(os.getpid())
+        (self.data_dir / OWNER_NAME).write_text(owner + "\n")
+        read_end, write_end = os.pipe()  # neither end is inherited by other children
+        try:
+            watchdog = subprocess.Popen(
+                [sys.executable, "-m", "catalog.store.falkordb_watchdog", str(self.data_dir),
+                 owner, *server_args],
+                stdin=read_end, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                cwd=self.data_dir, start_new_session=True, close_fds=True)
+        except BaseException:
+            os.close(write_end)
+            raise
+        finally:
+            os.close(read_end)
+        _TIES.append(write_end)
+        # It forks at once and its first process exits: reaped here, no zombie is left.
+        if watchdog.wait(timeout=30) != 0:
+            raise self._failure(f"the store's watchdog exited with {watchdog.returncode}")
 
     def _logged_ready(self, pid: int, offset: int) -> tuple[bool, int]:
         """Whether the server `pid` has logged, after `offset`, that it is ready; also the
@@ -568,6 +650,22 @@ class FalkorServer:
                 self._shutdown(pid, address)
             self._remove_runtime_files()
             return pid is not None
+
+    def retire(self, pid: int, owner: str) -> None:
+        """Shut down the server `pid` if it is still this data directory's server and tied
+        to `owner`, a command that has ended (its watchdog, ADR 0020); a server kept since
+        (`govcat store start`), or started since by someone else, is left alone."""
+        with self._locked():
+            try:
+                recorded = (self.data_dir / OWNER_NAME).read_text().strip()
+            except OSError:
+                recorded = None
+            if recorded != owner:
+                return
+            if _pid_alive(pid) and self._owned_pid() in (pid, None):
+                self._shutdown(pid, self._recorded_address())
+            if self._owned_pid() is None:
+                self._remove_runtime_files()
 
     def _shutdown(self, pid: int, address: _Address | None) -> None:
         try:

@@ -21,11 +21,12 @@ from falkordb import FalkorDB
 from falkordb.helpers import stringify_param_value
 
 from catalog.graphmap import Node
-from catalog.store import cypher
+from catalog.store import compound, cypher
 from catalog.store.port import (
     QueryTimeout,
     ReadOnlyViolation,
     Row,
+    Statement,
     StillReferenced,
     StoreChange,
     StoreError,
@@ -129,8 +130,8 @@ class FalkorStore:
             self._housekeeping()
         if not any(r["label"] == cypher.COUNTER_LABEL for r in indexed):
             self._create_index(COUNTER_INDEX)
-        for label, key, _ in cypher.SIDE_KEYS:
-            if not any(r["label"] == label for r in indexed):
+        for label, key, _ in cypher.SIDE_KEYS:  # a label may have several (Version)
+            if not any(r["label"] == label and key in r["properties"] for r in indexed):
                 self._create_index(side_index(label, key))
 
     def _create_index(self, statement: str) -> None:
@@ -230,8 +231,13 @@ class FalkorStore:
              timeout_ms: int | None = None, limit: int | None = None) -> list[Row]:
         return self._run(query, params, True, timeout_ms, limit)
 
-    def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
-        # One GRAPH.QUERY runs alone on its graph and is rolled back whole on an error.
+    def write(self, query: str, params: Mapping[str, Any] | None = None,
+              then: Sequence[Statement] = ()) -> list[Row]:
+        # One GRAPH.QUERY runs alone on its graph and is rolled back whole on an error: the
+        # statements that follow a guard go into the same one (catalog.store.compound), not
+        # a MULTI/EXEC block, which keeps what ran before a failing statement (ADR 0019).
+        if then:
+            query, params = compound.compose((query, dict(params or {})), then)
         return self._run(query, params, read_only=False)
 
     def clear(self) -> None:

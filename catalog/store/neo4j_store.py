@@ -21,6 +21,7 @@ from catalog.store.port import (
     QueryTimeout,
     ReadOnlyViolation,
     Row,
+    Statement,
     StillReferenced,
     StoreChange,
     StoreError,
@@ -134,12 +135,16 @@ class Neo4jStore(_RecordReads):
         except ClientError as exc:
             raise _refusal(exc) from exc
 
-    def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+    def write(self, query: str, params: Mapping[str, Any] | None = None,
+              then: Sequence[Statement] = ()) -> list[Row]:
         rows: list[Row] = []
 
         def work(tx: neo4j.ManagedTransaction) -> None:
             # A retried transaction starts again from nothing: keep only the last try's rows.
             rows[:] = [r.data() for r in tx.run(query, dict(params or {}))]
+            if rows:  # `then` only after a guard that held, in the same transaction
+                for statement, values in then:
+                    tx.run(statement, dict(values)).consume()
 
         self._write(work)
         return rows
@@ -218,7 +223,8 @@ class _TransactionView(_RecordReads):
     def apply(self, change: StoreChange) -> None:
         raise StoreError("a snapshot is read-only")
 
-    def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+    def write(self, query: str, params: Mapping[str, Any] | None = None,
+              then: Sequence[Statement] = ()) -> list[Row]:
         raise StoreError("a snapshot is read-only")
 
     def clear(self) -> None:

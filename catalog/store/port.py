@@ -17,6 +17,8 @@ from typing import Any, Protocol
 from catalog.graphmap import Node
 
 Row = dict[str, Any]
+# A statement and its parameters (GraphStore.write's `then`, StoreChange.after).
+Statement = tuple[str, Mapping[str, Any]]
 
 
 class StoreError(RuntimeError):
@@ -130,9 +132,14 @@ class GraphStore(Protocol):
         this many rows are returned; ask for one more to learn whether rows were left off.
         """
 
-    def write(self, query: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+    def write(self, query: str, params: Mapping[str, Any] | None = None,
+              then: Sequence[Statement] = ()) -> list[Row]:
         """Run one write statement atomically (one transaction) and return its rows: the
-        cycle's compare-and-set transitions and ID issuance (catalog.cycle, ADR 0005)."""
+        cycle's compare-and-set transitions and ID issuance (catalog.cycle, ADR 0005).
+
+        `then`: statements run after it in the same transaction, only when it returns a row:
+        all of it is written, or nothing (a step's transition and the clocks it starts,
+        ADR 0019). With `then`, what matters of the rows is whether any came back."""
 
     def clear(self) -> None:
         """Delete everything (tests, restore into an empty store)."""
