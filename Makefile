@@ -38,7 +38,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy catalog
+	$(BIN)/mypy catalog api cli loaders graph_queries
 
 test: $(STAMP) $(LINT_STAMP) $(HARNESS) $(WRK) lint
 	$(BIN)/pytest
@@ -54,7 +54,7 @@ $(WRK):
 	rm -rf tools/wrk/debs
 	touch $@
 
-# The national-scale benchmark (issue 7): `make bench SCALE=0.01` for a quick run.
+# The national-scale benchmark (ADR 0013): `make bench SCALE=0.01` for a quick run.
 bench: $(STAMP) $(WRK)
 	$(BIN)/python bench/national.py --scale $(SCALE)
 

@@ -1,4 +1,4 @@
-"""Accounts and API tokens over HTTP (issue 4); administrators only, decided by the policy."""
+"""Accounts and API tokens over HTTP (ADR 0008); administrators only, decided by the policy."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The cycle over HTTP (issue 4): step states, the agency's and the approving body's actions,
+"""The cycle over HTTP (ADR 0008): step states, the agency's and the approving body's actions,
 decisions on single duties and services, the audit trail, versions and deadlines. Every route
 hands its principal to catalog.guard; none decides who may act."""
 

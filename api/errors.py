@@ -2,7 +2,7 @@
 every body in fa and en, with the requirement behind the rule; no stack trace, no secret.
 
 Anything a route did not expect answers 500 with a generic sentence and an error id; the trace
-goes to the log under that id, never into the answer (issue 8)."""
+goes to the log under that id, never into the answer (ADR 0011)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Keeping in sync (issue 6): `GET /snapshot` is the whole catalog with the cursor it is at
+"""Keeping in sync (ADR 0009): `GET /snapshot` is the whole catalog with the cursor it is at
 least as new as; `GET /changes?after=CURSOR` is every committed change after it, in commit
 order, as JSON or as PROV RDF. The guide is docs/syncing.md."""
 

@@ -1,6 +1,6 @@
-"""Limits every request meets before a route runs (issue 6): a rate per client with `429` and
+"""Limits every request meets before a route runs (ADR 0009): a rate per client with `429` and
 `Retry-After`, a largest body (`413`, declared or streamed), CORS for the configured origins,
-and security headers. Input no route can use is refused here too (`400`, issue 8): a NUL in
+and security headers. Input no route can use is refused here too (`400`, ADR 0011): a NUL in
 the URL, and `application/json` bodies holding a NUL, invalid Unicode (a lone surrogate) or
 nesting deeper than MAX_JSON_DEPTH; every JSON body of the API is flat or a few levels deep.
 

@@ -1,5 +1,5 @@
 """Clocks started by events, the representative, its performance reports and the monitoring
-report over HTTP (issue 4, items 6 and 7; ADR 0007): R-3.3, R-5.5, R-7, R-18, R-19.
+report over HTTP (ADR 0007): R-3.3, R-5.5, R-7, R-18, R-19.
 
 Dates are accepted in the Solar Hijri calendar (1404/03/01, ۱۴۰۴/۰۳/۰۱) or as ISO dates
 (2025-05-22) and shown both ways (`due` and `due_jalali`); a date or period that cannot be read

@@ -1,4 +1,4 @@
-"""Standard application profiles over HTTP (issue 6, ADR 0006): the national or one agency's
+"""Standard application profiles over HTTP (ADR 0006): the national or one agency's
 DCAT-AP 3 data catalog and CPSV-AP 3 public services, negotiated like every resource."""
 
 from __future__ import annotations

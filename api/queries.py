@@ -1,4 +1,4 @@
-"""Graph queries for auditors over HTTP (issue 5).
+"""Graph queries for auditors over HTTP (ADR 0004).
 
 - `GET /queries` lists the named queries with their headers; `GET|POST /queries/{name}` runs
   one, parameters in the URL or a JSON body (`{"params": {...}, "format": "csv"}`). A query that
@@ -11,7 +11,7 @@
 
 Answers are JSON, CSV or SVG, and Turtle or JSON-LD for an answer that is a part of the graph:
 `?format=` (or `format` in a JSON body) wins, then the Accept header, else JSON. Who may call
-them is decided by the app (issue 4).
+them is decided by the app (ADR 0008).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Imports over HTTP (issue 4): a steward sends a workbook, a Turtle or a JSON-LD file; it is
+"""Imports over HTTP (ADR 0008): a steward sends a workbook, a Turtle or a JSON-LD file; it is
 read by the same loaders as the CLI's, checked for the principal (R-20.1) and the rules, and
 stored whole or not at all, as one numbered change event (R-16)."""
 

@@ -1,4 +1,4 @@
-"""Resources over HTTP (issue 6, ADR 0009): list the records of one kind with filters and a
+"""Resources over HTTP (ADR 0009): list the records of one kind with filters and a
 cursor, create or replace one record from a JSON body in its spreadsheet fields, delete one;
 versions as ETags, `If-None-Match` (304) on reads and `If-Match` (412) on writes.
 

@@ -1,4 +1,4 @@
-"""The SPARQL 1.1 endpoint (issue 6, item 5): `GET /sparql?query=…`, `POST /sparql` with a form
+"""The SPARQL 1.1 endpoint (ADR 0009): `GET /sparql?query=…`, `POST /sparql` with a form
 (`query=…`) or an `application/sparql-query` body; read-only (catalog.sparql).
 
 Answers by `Accept` (or `?format=`): SELECT as application/sparql-results+json (default),

@@ -1,4 +1,4 @@
-"""Crash benchmark (issue 8, items 1 and 7): the scenarios of tests/test_crash.py at a large
+"""Crash benchmark (ADR 0011): the scenarios of tests/test_crash.py at a large
 size, run by hand. The store (SIGKILL of the embedded FalkorDB server) and the app (`govcat
 load`, `govcat serve`) are killed at random points of bulk loads and of a stream of API writes;
 after each restart every acknowledged write, every submission's atomicity, the issued IDs and

@@ -1,4 +1,4 @@
-"""Crash scenarios (issue 8, items 1 and 7): the store (SIGKILL of the embedded FalkorDB server)
+"""Crash scenarios (ADR 0011): the store (SIGKILL of the embedded FalkorDB server)
 or the app (a `govcat load` process, a `govcat serve` process) is killed at random points of a
 bulk load and of a stream of API writes; it is restarted the way an operator would (the next
 command, or `govcat store start`; `govcat serve` again), and what survived is checked.
@@ -73,7 +73,7 @@ Say = Callable[[str], None]
 
 @dataclass
 class Tally:
-    """One category's figures (issue 8, item 7). Faults are kept as sets of descriptions, so a
+    """One category's figures (ADR 0011). Faults are kept as sets of descriptions, so a
     fault seen by several checks counts once."""
 
     category: str

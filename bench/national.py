@@ -1,4 +1,4 @@
-"""National-scale benchmark (issue 7, item 3): one synthetic country through the real paths,
+"""National-scale benchmark (ADR 0013): one synthetic country through the real paths,
 every figure printed in one table with its target.
 
 Usage: python bench/national.py --scale 1.0 [--seed 7] [--workdir DIR] [--runs 50]
@@ -87,7 +87,7 @@ SHEET_LABELS = {
     "information_systems": "InformationSystem", "datasets": "Dataset", "data_flows": "DataFlow",
     "chains": "ServiceChain", "chain_links": "ChainLink",
 }
-# Targets of issue 7.
+# The national targets (bench/RESULTS.md).
 WRITE_P95_MS = 30.0
 WRITE_VS_DEMO = 1.5
 READS_PER_S = 1000.0
@@ -823,7 +823,7 @@ def run(o: Options, work: Path, say: Say = print) -> Report:
 # -- RESULTS.md -----------------------------------------------------------------------------------
 
 INTRO = (
-    "One synthetic country through the real paths (issue 7, item 3): generated as CSV, loaded\n"
+    "One synthetic country through the real paths (ADR 0013): generated as CSV, loaded\n"
     "by `govcat load` into a fresh embedded FalkorDB, served by `govcat serve`; single edits by\n"
     "a steward (PUT with If-Match) on the demo catalog and at scale; SHACL of one edited record\n"
     "and of the whole graph; every named query; reads by wrk with 50 connections over records\n"

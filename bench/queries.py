@@ -1,4 +1,4 @@
-"""Named-query benchmark (issue 5): median and p95 of each named query, through the real path
+"""Named-query benchmark (ADR 0004): median and p95 of each named query, through the real path
 (header → parameters → store.read → analysis), on a fresh embedded FalkorDB loaded with the demo
 catalog and, with --services N, a synthetic catalog of N services (org structure, duties and
 services only: its chain and data-map queries have nothing to find and are marked n/a).

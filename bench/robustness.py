@@ -1,4 +1,4 @@
-"""Robustness figures (issue 8, items 5-7): the bad-input and attack cases of
+"""Robustness figures (ADR 0011): the bad-input and attack cases of
 tests/test_bad_input.py and tests/test_attacks.py, many more of them, against a fresh
 embedded FalkorDB. Prints, per category and group: the cases tried, the faults injected
 (hostile inputs), how many were refused with a clear 4xx or problem, server errors (must be

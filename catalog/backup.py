@@ -1,4 +1,4 @@
-"""Backup and restore (issue 8): a consistent, self-describing snapshot of everything govcat
+"""Backup and restore (ADR 0011): a consistent, self-describing snapshot of everything govcat
 keeps, taken while writes go on, and its restore into an empty store of either kind.
 
 **The archive** is a gzipped tar of four parts, the manifest first:

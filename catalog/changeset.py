@@ -58,7 +58,7 @@ class ChangeSet:
     def by_subject(self) -> dict[Any, list[tuple[Any, Any]]]:
         """The graph's (predicate, object) pairs by subject, read once: a bulk load's nodes
         and its validation index both start from them, and reading an rdflib Graph is slow
-        (issue 7). Read again when the graph has grown."""
+        (ADR 0013). Read again when the graph has grown."""
         if self._by_subject is None or self._by_subject[0] != len(self.graph):
             out: dict[Any, list[tuple[Any, Any]]] = {}
             for s, p, o in self.graph:

@@ -1,4 +1,4 @@
-"""CSV that is safe to open in a spreadsheet (issue 8): every CSV govcat writes (query answers,
+"""CSV that is safe to open in a spreadsheet (ADR 0011): every CSV govcat writes (query answers,
 the monitoring report, SPARQL results) goes through `writer`, so a cell a spreadsheet would run
 as a formula is written as text instead.
 

@@ -1,4 +1,4 @@
-"""The change feed (issue 6): every committed change in commit order, read from the numbered
+"""The change feed (ADR 0009): every committed change in commit order, read from the numbered
 change events the writes leave in the graph (ADR 0008), so it is as durable as the store and a
 client that polls with its last cursor never misses or double-counts a change."""
 

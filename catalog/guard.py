@@ -1,5 +1,5 @@
 """Every action govcat offers, for an authenticated principal: the policy is asked first, here,
-and routes, loaders and commands call only this (issue 4: authorization in one place).
+and routes, loaders and commands call only this (ADR 0008: authorization in one place).
 
 Writes go on to the registry (validation, one atomic write, change event) and the cycle
 (transitions, issued IDs); reads of the trail, deadlines and queries are checked the same way.
@@ -182,7 +182,7 @@ class Guard:
         self.policy.check(p, Act.READ_TRAIL)
         return self.obligations.deadlines(today, agency)
 
-    # -- queries (issue 5) --------------------------------------------------------------------
+    # -- queries (ADR 0004) --------------------------------------------------------------------
 
     def may_query(self, p: Principal, cypher_text: bool = False) -> None:
         self.policy.check(p, Act.RUN_CYPHER if cypher_text else Act.RUN_NAMED_QUERY)
@@ -273,7 +273,7 @@ class Guard:
         Returns the agencies recorded now (not those recorded before)."""
         return self.obligations.record_monitoring(period.label, p, agencies)
 
-    # -- resources over HTTP: lists, versioned edits and deletes (issue 6, ADR 0009) ----------
+    # -- resources over HTTP: lists, versioned edits and deletes (ADR 0009) ----------
 
     def list_resources(self, p: Principal | None,
                        query: resources.ResourceQuery) -> resources.Page:

@@ -1,4 +1,4 @@
-"""Records as resources (issue 6, ADR 0009): lists of one kind in IRI order with a cursor that
+"""Records as resources (ADR 0009): lists of one kind in IRI order with a cursor that
 stays correct while others write, versions (the API's ETags), edits of one record that may be
 conditional on its version, and deletes where the cycle allows.
 

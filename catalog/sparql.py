@@ -1,4 +1,4 @@
-"""A read-only SPARQL 1.1 view of the catalog (issue 6, item 5), kept in step with the store
+"""A read-only SPARQL 1.1 view of the catalog (ADR 0009), kept in step with the store
 through the change feed.
 
 - **Engine.** Oxigraph (`pyoxigraph`), an in-memory SPARQL 1.1 store. Each record's triples
@@ -26,7 +26,7 @@ through the change feed.
   `SparqlBusy`. Workers are daemon threads: they never hold up a shutdown. At most
   `max_results` solutions or triples are kept; more are cut off and the answer says so
   (`truncated`).
-- **Scopes.** `SparqlView(scope=…)` is the hook for read scopes (issue 6, item 6): a function
+- **Scopes.** `SparqlView(scope=…)` is the hook for read scopes (ADR 0009): a function
   of the principal giving None (sees everything) or a `Scope`: a key and the records it shows.
   Each scope key gets its own replica holding only the records it shows, built by
   `Registry.export(only=…)` and kept in step the same way, so nothing outside a principal's
@@ -239,7 +239,7 @@ class Scope:
     shows: Callable[[Node], bool]
 
 
-# The read-scope hook (issue 6, item 6): the scope of a principal, None to see everything.
+# The read-scope hook (ADR 0009): the scope of a principal, None to see everything.
 ScopeOf = Callable[[Principal], Scope | None]
 
 

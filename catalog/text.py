@@ -45,7 +45,7 @@ _DIGIT_MAP = {chr(base + i): str(i) for base in (0x06F0, 0x0660) for i in range(
 # superscript alef, soft hyphen and bidi controls (copy-paste noise that is invisible yet makes
 # strings unequal). Hamza above/below (U+0654/U+0655) are letters in Persian and are kept.
 # Control characters that are not whitespace (NUL, ESC, DEL, C1 controls) go too: invisible,
-# never text a steward meant, and a NUL cuts a FalkorDB query short (issue 8).
+# never text a steward meant, and a NUL cuts a FalkorDB query short (ADR 0011).
 _CONTROLS = [chr(c) for c in [*range(0x00, 0x09), *range(0x0E, 0x1C), *range(0x7F, 0x85),
                               *range(0x86, 0xA0)]]
 _DELETED = (

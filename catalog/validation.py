@@ -1,6 +1,7 @@
 """SHACL validation of a submission plus just the neighbourhood the shapes read
 (docs/architecture.md, "The path of a write", step 3): the records it defines, the stored
-records they point at, and the stored records that point at them. Whole-graph validation is for audits.
+records they point at, and the stored records that point at them. Whole-graph validation is
+for audits.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def _compiled() -> Any:  # pyshacl_turbo.CompiledShapes (the package is untyped)
 
 def _turbo(data: Graph, shacl_graph: Graph | None = None, **options: Any) -> Any:
     """pyshacl-turbo with govcat's shapes compiled once: compiling them was a third of the
-    SHACL time of one write (issue 7)."""
+    SHACL time of one write (ADR 0013)."""
     if shacl_graph is not shapes_graph() or options.get("ont_graph") is not None:
         return pyshacl_turbo.validate(data, shacl_graph=shacl_graph, **options)
     options.pop("advanced", None)
@@ -62,7 +63,7 @@ def engine() -> Callable[..., Any]:
 
 
 # Records per validation batch: a bulk load is validated part by part, each part with the
-# neighbourhood its shapes reach, so one SHACL run never holds the whole submission (issue 7).
+# neighbourhood its shapes reach, so one SHACL run never holds the whole submission (ADR 0013).
 BATCH = 20_000
 
 # Duty and service IDs are unique (R-3.2, R-4.2): the shapes join records on them, so the
@@ -77,7 +78,7 @@ UNJUDGED = frozenset({"Concept", "ConceptScheme", "Activity", "Association", "Ag
 STORED = Origin("stored record")
 
 # A data graph as a set of triples: filling an rdflib Graph cost more than the SHACL run on it
-# (issue 7), and pyshacl-turbo reads triples (_engine_input).
+# (ADR 0013), and pyshacl-turbo reads triples (_engine_input).
 Triple = tuple[Any, Any, Any]
 Data = set[Triple]
 

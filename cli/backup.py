@@ -1,4 +1,4 @@
-"""`govcat backup` and `govcat restore` (issue 8), for the operator: whoever holds the store's
+"""`govcat backup` and `govcat restore` (ADR 0011), for the operator: whoever holds the store's
 data directory (cli/who.py) takes and restores backups; they take no token. The work is
 catalog.backup's: one consistent snapshot while writes go on, a self-describing .tar.gz, and a
 restore that checks the whole file before it touches the store."""

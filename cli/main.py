@@ -46,11 +46,11 @@ def _close() -> None:
         _on_close.pop()()
 app.add_typer(cycle_app, name="cycle")
 app.add_typer(admin_app, name="admin")
-app.add_typer(query_app, name="query")  # graph queries for auditors (issue 5)
+app.add_typer(query_app, name="query")  # graph queries for auditors (ADR 0004)
 app.command("deadlines")(deadlines)
 app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")  # the trail proves itself (ADR 0017)
-app.command("backup")(backup_command)  # issue 8: operator only
+app.command("backup")(backup_command)  # ADR 0012: operator only
 app.command("restore")(restore_command)
 
 DEMO_WORKBOOK = Path(__file__).resolve().parent.parent / "demo" / "govcat-demo.xlsx"
@@ -143,7 +143,7 @@ def validate(
     processes: Annotated[int | None, typer.Option(help="with --all: processes to use")] = None,
 ) -> None:
     """Dry run of `load`: the same report, nothing stored; exit 1 on any problem. With --all,
-    every stored record is judged against the shapes instead (issue 7)."""
+    every stored record is judged against the shapes instead (ADR 0013)."""
     if whole == bool(paths):
         raise typer.BadParameter("give files to check, or --all (not both)")
     if not whole:

@@ -1,4 +1,4 @@
-"""`govcat query …`: graph queries for auditors (issue 5), read-only.
+"""`govcat query …`: graph queries for auditors (ADR 0004), read-only.
 
     govcat query NAME --param k=v [--format json|csv|svg|ttl|jsonld]   a named query
     govcat query --list                                                the named queries

@@ -1,2 +1,2 @@
-"""Graph queries for auditors (issue 5): named `.cypher` queries with headers, networkx
+"""Graph queries for auditors (ADR 0004): named `.cypher` queries with headers, networkx
 analyses, ad-hoc read-only Cypher, answers as JSON, CSV and SVG."""

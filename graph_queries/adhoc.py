@@ -1,10 +1,10 @@
-"""Ad-hoc read-only Cypher for auditors (issue 5). The store enforces read-only (FalkorDB's
+"""Ad-hoc read-only Cypher for auditors (ADR 0004). The store enforces read-only (FalkorDB's
 GRAPH.RO_QUERY, Neo4j's read transactions), not a scan of the text, and stops a query past its
 time limit; the row limit caps what comes back.
 
 One read clause reaches outside the graph: `LOAD CSV` reads files on the store's server and
 fetches URLs (FalkorDB fetches https:// from a read-only query), so a query holding it is
-refused before it is sent (issue 8). The scan is of the words, across comments; it may refuse
+refused before it is sent (ADR 0011). The scan is of the words, across comments; it may refuse
 a query that only mentions them in a string, never one that runs them."""
 
 from __future__ import annotations

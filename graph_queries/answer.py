@@ -1,4 +1,4 @@
-"""What every query gives back, named or ad hoc: rows with named columns (issue 5)."""
+"""What every query gives back, named or ad hoc: rows with named columns (ADR 0004)."""
 
 from __future__ import annotations
 

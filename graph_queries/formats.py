@@ -1,6 +1,6 @@
-"""Answers as JSON and CSV (issue 5). Lists in a CSV cell are joined with `;`, as in the
+"""Answers as JSON and CSV (ADR 0004). Lists in a CSV cell are joined with `;`, as in the
 loading template, so a spreadsheet user reads them the same way; a cell that would start a
-spreadsheet formula is written as text (catalog.csvsafe, issue 8). An answer that is a subgraph
+spreadsheet formula is written as text (catalog.csvsafe, ADR 0011). An answer that is a subgraph
 is also given as Turtle or JSON-LD (graph_queries.rdf) and every answer as SVG
 (graph_queries.picture)."""
 

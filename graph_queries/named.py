@@ -1,4 +1,4 @@
-"""Named queries for auditors (issue 5): one `.cypher` file each in `queries/`, whose header
+"""Named queries for auditors (ADR 0004): one `.cypher` file each in `queries/`, whose header
 comment block says its name, purpose, requirement (R-ID) and parameters. The header is the
 contract: parameters are checked and converted from it before the store sees them, and values
 always travel as Cypher parameters, never inside the text.

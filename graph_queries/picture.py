@@ -1,6 +1,6 @@
 """A picture of an answer's subgraph as SVG, in pure Python (no graphviz on the servers):
 the IRIs of the parameters on the left, then each further column of nodes one hop away, so an
-auditor follows a trace, a chain, a lineage or an impact from left to right (issue 5).
+auditor follows a trace, a chain, a lineage or an impact from left to right (ADR 0004).
 
 Edges: the query's `picture` header pairs (`because -> iri`, `$chain -> service`, where
 `$chain` is a parameter) when it has them; otherwise from

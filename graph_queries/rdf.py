@@ -1,6 +1,6 @@
 """An answer that is a part of the graph (a trace, a chain, a lineage, an impact) as RDF: the
 stored descriptions of the resources it names, its parameters included, mapped back by the
-ontology (catalog.graphmap) and written as Turtle or JSON-LD with govcat's context (issue 5).
+ontology (catalog.graphmap) and written as Turtle or JSON-LD with govcat's context (ADR 0004).
 A resource the store does not hold (a unit a proposed structure adds) has no description."""
 
 from __future__ import annotations

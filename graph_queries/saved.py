@@ -1,4 +1,4 @@
-"""Saved queries (issue 5): an auditor's own read-only Cypher kept under a name, with a
+"""Saved queries (ADR 0004): an auditor's own read-only Cypher kept under a name, with a
 description, declared parameters and its author, shared between auditors.
 
 They live in the graph as nodes labelled `SavedQuery`, never `Resource`, so they are store

@@ -3,7 +3,7 @@ and employees does to the services delivered through them, and on to chains, dut
 and datasets. Nothing is written: the named query reads the agency's org and delivery subgraph
 as edges, and the change is played out here, on a copy.
 
-One model serves both questions of issue 5:
+One model serves both questions (R-11, R-12):
 - `impact`: units, posts or employees removed, and units, posts or employees merged into a
   survivor (FROM->INTO). A merged unit's sub-units and posts move to the survivor, a merged
   post's holders hold the survivor, and every service delivered by the merged one is delivered

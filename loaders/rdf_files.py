@@ -4,7 +4,7 @@ context (inline or by its published name), wherever a context appears in it (top
 nodes, scoped contexts in term definitions); `@import` is refused: no remote context is ever
 fetched.
 
-A file that cannot be read is a problem of the submission, never a crash (issue 8): bad bytes,
+A file that cannot be read is a problem of the submission, never a crash (ADR 0011): bad bytes,
 JSON or RDF syntax, nesting deeper than MAX_DEPTH, and terms no store can hold (invalid Unicode
 such as a lone surrogate, control characters such as NUL, text longer than a spreadsheet cell
 may be, catalog.model.MAX_TEXT).

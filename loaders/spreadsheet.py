@@ -3,7 +3,7 @@
 Headers may be the English keys or their Persian labels (loaders.schema). Unknown sheets and
 columns are errors, not silently dropped: nothing a steward typed may be lost.
 
-A file that cannot be read is a problem of the submission, never a crash (issue 8). A workbook
+A file that cannot be read is a problem of the submission, never a crash (ADR 0011). A workbook
 is a zip of XML: before openpyxl opens it, its zip directory is checked (how many parts, what
 they inflate to, how much more than they take: a zip bomb is refused unread, and Python's
 zipfile never inflates a part past the size it declares) and no part may declare a DTD (no

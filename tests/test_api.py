@@ -74,7 +74,7 @@ def test_resource_by_iri_and_context(client: TestClient, registry: Registry) -> 
 
 def test_each_reader_sees_what_its_scope_allows(client: TestClient, registry: Registry) -> None:
     """Without a token, the public view: no drafts, no employees (R-16); a system client sees
-    what its scopes allow; an unknown token is refused, not treated as anonymous (issue 6)."""
+    what its scopes allow; an unknown token is refused, not treated as anonymous (ADR 0009)."""
     duty = _path(registry, registry.iris.owned("duty", "REG", "D1"))  # a draft
     agency = _path(registry, registry.iris.agency("REG"))
     employee = _path(registry, registry.iris.employee("E-REG-1"))

@@ -1,4 +1,4 @@
-"""Real accounts over HTTP (issue 4): tokens, roles and scopes; two agencies walk steps 1 and 2
+"""Real accounts over HTTP (ADR 0008): tokens, roles and scopes; two agencies walk steps 1 and 2
 (submit, reject with reason, resubmit, approve, IDs issued once); and a steward of one agency
 is refused every write route on another agency's records, route by route, from the app's own
 route table, so a new route cannot slip by (R-2.1, R-3.2, R-4.2, R-20.1)."""

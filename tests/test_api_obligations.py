@@ -1,5 +1,5 @@
 """Clocks started by events, the representative, performance reports and the monitoring report
-over HTTP (issue 4, items 6 and 7; ADR 0007), with real accounts and tokens on both stores:
+over HTTP (ADR 0007), with real accounts and tokens on both stores:
 R-19 (appoint within 10 days of the cycle's start; the representative files), R-7 (an
 emergency request, overdue after its days, gone once resolved), R-3.3, R-5.5 and R-18 (the
 report as JSON, CSV and Markdown); 401 without a token, 403 for another agency's steward."""

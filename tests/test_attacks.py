@@ -1,4 +1,4 @@
-"""Attacks (issue 8, item 6): token guessing, Cypher injection through every parameter, SPARQL
+"""Attacks (ADR 0011): token guessing, Cypher injection through every parameter, SPARQL
 updates and fetches, path traversal, oversized uploads, security headers on every route of the
 route table, and no secret or stack trace in any error body. Each attack leaves the store as it
 was (tests.support.robustness.fingerprint) and gets a 4xx in English and Persian, never a 5xx.
@@ -128,7 +128,7 @@ def test_guessing_tokens_is_refused_after_ten_failures(world: World) -> None:
         "Authorization": f"Bearer {guess}"})).status_code for guess in guesses]
     right = client.get("/trail", headers=world.as_("admin"))
     if time.monotonic() - started < 5:  # the address earns a guess back every 6 s
-        # the last ones hold "_" in their secret: they were not held back before (issue 8)
+        # the last ones hold "_" in their secret: they were not held back before (ADR 0011)
         assert codes == [401] * FAILED_SIGN_INS_PER_MINUTE + [429] * (len(guesses) - 10)
         assert right.status_code == 429 and int(right.headers["Retry-After"]) >= 1
     assert codes.count(401) <= FAILED_SIGN_INS_PER_MINUTE + 1

@@ -1,4 +1,4 @@
-"""Backup and restore (issue 8, item 4) on both stores: a backup of a catalog whose cycle has
+"""Backup and restore (ADR 0011) on both stores: a backup of a catalog whose cycle has
 issued IDs, with accounts, tokens, saved queries and a delete in its trail, restored into an
 empty store of the same kind and of the other kind gives the same graph (RDF isomorphism of
 `export(trail=True)`) and the same side nodes; issued IDs and the change feed go on without a

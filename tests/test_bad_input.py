@@ -1,4 +1,4 @@
-"""Bad input (issue 8, item 5): hostile and broken files through the loaders (spreadsheet, CSV,
+"""Bad input (ADR 0011): hostile and broken files through the loaders (spreadsheet, CSV,
 Turtle, JSON-LD) and hostile bodies through the API. Every case gets a clear problem or a 4xx
 in English and Persian, in bounded time and memory, and leaves the store as it was (every node,
 relationship, account and counter: tests.support.robustness.fingerprint).

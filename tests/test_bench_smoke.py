@@ -1,4 +1,4 @@
-"""Smoke test of the national-scale benchmark (bench/national.py, issue 7): at a tiny scale it
+"""Smoke test of the national-scale benchmark (bench/national.py, ADR 0013): at a tiny scale it
 runs end to end through the real CLI, server and wrk, and its answers are right: what was
 loaded is what was generated, edits are stored, validation and named queries answer what the
 catalog holds, wrk's requests all succeed. It never judges speed (the targets are for

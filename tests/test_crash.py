@@ -1,4 +1,4 @@
-"""Crash safety (issue 8, item 1), CI size: the store (SIGKILL of the embedded FalkorDB server)
+"""Crash safety (ADR 0011), CI size: the store (SIGKILL of the embedded FalkorDB server)
 and, separately, the app (`govcat load`, `govcat serve`) are killed at random points of a bulk
 load and of a stream of API writes, restarted, and checked: every acknowledged write is there,
 no submission is half applied, issued IDs run 1..N one per record, the change feed has no

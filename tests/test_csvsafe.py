@@ -1,4 +1,4 @@
-"""Formula injection in what govcat exports (issue 8): text a steward typed that a spreadsheet
+"""Formula injection in what govcat exports (ADR 0011): text a steward typed that a spreadsheet
 would run as a formula (`=`, `+`, `-`, `@`, tab, CR; OWASP) is stored as typed, and every CSV
 govcat writes neutralizes it with a leading `'`: query answers, ad-hoc answers, SPARQL CSV and
 TSV, and the R-18 monitoring report. One helper does it (catalog.csvsafe); numbers stay numbers.

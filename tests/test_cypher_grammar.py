@@ -43,9 +43,9 @@ def all_statements() -> dict[str, str]:
     # accounts and API tokens, sealed at rest (ADR 0016)
     found.update({f"credential-{n}": q
                   for n, q in credentials_cypher.credential_statements().items()})
-    # lists, conditional writes and deletes of the resources API (issue 6, ADR 0009)
+    # lists, conditional writes and deletes of the resources API (ADR 0009)
     found.update({f"resources-{n}": q for n, q in cypher.resource_statements().items()})
-    # backup and restore (issue 8): reads of the snapshot, and the restore of every label and
+    # backup and restore (ADR 0011): reads of the snapshot, and the restore of every label and
     # relationship type of the ontology
     found.update({f"backup-{n}": q for n, q in cypher.backup_statements().items()})
     for label, key, unique in cypher.SIDE_KEYS:
@@ -53,9 +53,9 @@ def all_statements() -> dict[str, str]:
         found[f"falkordb-side-{label}-{key}"] = side_index(label, key)
     # the hash-chained trail: reading the events, sealing them (ADR 0017)
     found.update({f"trail-{n}": q for n, q in trail_cypher.trail_statements().items()})
-    # the named queries for auditors (issue 5), as the files hold them
+    # the named queries for auditors (ADR 0004), as the files hold them
     found.update({f"query-{q.name}": q.cypher for q in catalog_of_queries().values()})
-    found.update(saved.statements())  # saved queries, shared between auditors (issue 5)
+    found.update(saved.statements())  # saved queries, shared between auditors (ADR 0004)
     return found
 
 

@@ -1,4 +1,4 @@
-"""Graph queries for auditors (issue 5) on a hand-built catalog whose right answers are known,
+"""Graph queries for auditors (ADR 0004) on a hand-built catalog whose right answers are known,
 on both stores. The catalog breaks some rules on purpose, because finding such breaches is the
 auditor's job: a service mapped to another agency's duty (R-4.1), services with no unit/post or
 no employee (R-4.3), a chain whose links depend on each other in a cycle (R-6.1), a loop in the

@@ -1,4 +1,4 @@
-"""Incremental validation gives the whole-graph answer (issue 7, item 2).
+"""Incremental validation gives the whole-graph answer (ADR 0013).
 
 A write is judged with only the neighbourhood its shapes reach (catalog.validation), and a bulk
 load part by part. Here both are compared with one SHACL run over everything, on the demo
@@ -92,15 +92,16 @@ def service_follows_other_agency_duty(g: Graph) -> list[URIRef]:  # R-4.1
 
 def duty_id_taken_in_other_agency(g: Graph) -> list[URIRef]:  # R-3.2
     held = sorted(g.subject_objects(GC.dutyId))
+    made: list[URIRef] = []
     if not held:  # the demo's workbook holds drafts: the cycle issues IDs (ADR 0015)
         first = _of(g, GC.Duty)[0]
         g.set((first, ADMS.status, URIRef(concept("status", "approved"))))
         g.set((first, GC.dutyId, Literal("D-HELD-0001")))
-        held = [(first, Literal("D-HELD-0001"))]
+        held, made = [(first, Literal("D-HELD-0001"))], [first]
     holder, taken = held[0]
     duty = _other(g, GC.Duty, _agency(g, holder))  # type: ignore[arg-type]
     g.set((duty, GC.dutyId, taken))
-    return [duty]
+    return [*made, duty]
 
 
 def chain_responsible_elsewhere(g: Graph) -> list[URIRef]:  # R-6.2

@@ -1,4 +1,4 @@
-"""The API's limits (issue 6): a rate per client with 429 and Retry-After, failed sign-ins
+"""The API's limits (ADR 0009): a rate per client with 429 and Retry-After, failed sign-ins
 costing the caller's address, a largest body (413), CORS for configured origins only, and
 security headers on every answer."""
 

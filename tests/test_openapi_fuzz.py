@@ -1,4 +1,4 @@
-"""schemathesis against the API's own OpenAPI document (issue 6, issue 8): generated requests
+"""schemathesis against the API's own OpenAPI document (ADR 0009, ADR 0011): generated requests
 to every operation, signed in as an administrator and as a steward, on a real store; no answer
 may be a 5xx or break the response schema the document declares."""
 

@@ -1,4 +1,4 @@
-"""Store outages (issue 8, item 3): with the store down, writes and reads fail fast with 503
+"""Store outages (ADR 0011): with the store down, writes and reads fail fast with 503
 and Retry-After, nothing is written or queued; when the store is back, the same app serves
 again without a restart."""
 

@@ -1,4 +1,4 @@
-"""DCAT-AP 3 and CPSV-AP 3 exports (issue 6, ADR 0006): the demo catalog's exports, national and
+"""DCAT-AP 3 and CPSV-AP 3 exports (ADR 0006): the demo catalog's exports, national and
 per agency, parse back (Turtle, JSON-LD) and satisfy govcat's shapes of the profiles' mandatory
 properties, on both stores; each shape catches the export that lacks what it requires."""
 

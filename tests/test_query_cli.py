@@ -1,4 +1,4 @@
-"""`govcat query` as an auditor uses it (issue 5): the list of named queries, a named query as
+"""`govcat query` as an auditor uses it (ADR 0004): the list of named queries, a named query as
 CSV or Turtle, a proposed structure compared with the stored one, ad-hoc Cypher refused when it
 writes, saved queries. Runs its own embedded FalkorDB in a temporary data directory, on the demo
 catalog's smallest form: the two-agency workbook."""

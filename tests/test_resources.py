@@ -1,4 +1,4 @@
-"""The resources API (issue 6, ADR 0009) on both stores: lists with filters, Persian text
+"""The resources API (ADR 0009) on both stores: lists with filters, Persian text
 search and a cursor that stays correct while others write; ETags and 304; PUT of one record in
 its spreadsheet fields (create, update, 422 with SHACL problems, 403 for another agency);
 DELETE where the cycle allows; If-Match 412 with nothing written, also under concurrency."""

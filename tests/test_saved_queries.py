@@ -1,4 +1,4 @@
-"""Saved queries (issue 5): an auditor's own read-only Cypher kept under a name, with a
+"""Saved queries (ADR 0004): an auditor's own read-only Cypher kept under a name, with a
 description, parameters and an author, shared between auditors, on both stores. A saved query
 is run once, read-only, when it is saved; one that writes or does not run is never saved. Saved
 queries are store bookkeeping (`SavedQuery`, never `Resource`): they are not catalog data."""

@@ -1,7 +1,7 @@
 """What the shapes read on records other than the one they judge (catalog.shape_reach, ADR 0014).
 
 A write that changes none of those predicates is judged alone, without the stored records
-around it (issue 7: one edit went from 74 judged records to 1). That is only safe if the set
+around it (ADR 0014: one edit went from 74 judged records to 1). That is only safe if the set
 is right, so it is checked three ways: on small shapes written for each SHACL construct, on
 govcat's own shapes for the rules that cross records, and against the real engine: every
 other predicate of a record of every kind in the demo catalog, removed or changed, changes no

@@ -1,4 +1,4 @@
-"""The read-only SPARQL endpoint (issue 6, item 5), on both stores: known answers over the
+"""The read-only SPARQL endpoint (ADR 0009), on both stores: known answers over the
 two-agency workbook, a write seen by the next query without a restart (the view follows the
 change feed), updates / LOAD / SERVICE refused with nothing changed and nothing sent out, a slow
 query stopped, tokens required, the standard result formats, and the read-scope hook."""
@@ -256,7 +256,7 @@ def test_a_token_is_required_and_every_role_may_query(loaded: Registry) -> None:
 def test_the_scope_hook_confines_every_query_to_what_it_shows(
         loaded: Registry, tmp_path: Path) -> None:
     """A scope keeps its principals' queries to the records it shows, whatever the query
-    names, and stays in step with writes (issue 6, item 6 plugs read scopes in here)."""
+    names, and stays in step with writes (ADR 0009)."""
     taxo = loaded.iris.agency("TAXO")
 
     def not_taxo(n: Node) -> bool:

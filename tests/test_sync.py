@@ -1,4 +1,4 @@
-"""Syncing with govcat (issue 6, docs/syncing.md): a client takes a snapshot, then follows the
+"""Syncing with govcat (ADR 0009, docs/syncing.md): a client takes a snapshot, then follows the
 change feed while others write, and ends with exactly the server's catalog; the app is
 replaced and the store restarted in between, and the feed goes on without a hole."""
 
@@ -160,7 +160,7 @@ def test_the_feed_survives_a_store_restart(private_store: tuple[FalkorServer, Re
 
 
 def test_a_scoped_client_syncs_only_what_it_may_see(registry: Registry, tmp_path: Path) -> None:
-    """read:approved: no drafts, no employees in the snapshot or the feed (issue 6)."""
+    """read:approved: no drafts, no employees in the snapshot or the feed (ADR 0009)."""
     from loaders.submission import read_submission
 
     base = write_workbook(tmp_path / "two.xlsx", two_agencies())

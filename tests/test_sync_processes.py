@@ -1,4 +1,4 @@
-"""Syncing across real processes (issue 6, done-when): a `govcat serve` process on its own
+"""Syncing across real processes (ADR 0009, done-when): a `govcat serve` process on its own
 embedded FalkorDB; a writer process importing through the API; a client doing a first sync
 and then following the feed over HTTP. The server is killed (SIGKILL) and restarted in
 between; the client still ends with exactly the server's catalog."""

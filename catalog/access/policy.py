@@ -1,4 +1,4 @@
-"""The policy: who may do what, decided here and nowhere else (issue 4, ADR 0008).
+"""The policy: who may do what, decided here and nowhere else (ADR 0008).
 
 Every action of the core (catalog.guard) asks `Policy.check` before it reads or writes; routes,
 loaders and commands never decide. A steward's reach is its own agency and the bodies below it
@@ -28,11 +28,11 @@ class Act(StrEnum):
     VERIFY_PROVINCE = "verify a provincial slice"  # R-8.1
     READ_TRAIL = "read the audit trail and deadlines"  # R-16, R-18
     RUN_NAMED_QUERY = "run a named graph query"  # R-18
-    RUN_CYPHER = "run or save an ad-hoc query"  # issue 5
+    RUN_CYPHER = "run or save an ad-hoc query"  # ADR 0004
     MONITOR = "produce the monitoring report"  # R-18
     MANAGE_ACCOUNTS = "manage accounts and tokens"
-    READ_FEED = "read the change feed and snapshots"  # issue 6: other systems keep in sync
-    QUERY_SPARQL = "query the catalog with SPARQL"  # issue 6: read-only; scopes in catalog.sparql
+    READ_FEED = "read the change feed and snapshots"  # ADR 0009: other systems keep in sync
+    QUERY_SPARQL = "query the catalog with SPARQL"  # ADR 0009: read-only; scopes in catalog.sparql
     IMPORT_LEGACY_IDS = "import legacy identifiers"  # R-4.2: beside the issued IDs (ADR 0015)
 
 

@@ -31,7 +31,7 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {  # (en, fa)
 # Roles bound to one agency: their `agency` is required.
 AGENCY_ROLES = frozenset({Role.STEWARD, Role.REPRESENTATIVE})
 
-# Read scopes a system client may hold (issue 6): what it may see.
+# Read scopes a system client may hold (ADR 0009): what it may see.
 SCOPES = frozenset({"read:approved", "read:all", "read:public-data"})
 
 

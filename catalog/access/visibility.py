@@ -1,4 +1,4 @@
-"""What a reader may see (issue 6, ADR 0008): people with an account see the whole catalog;
+"""What a reader may see (ADR 0008): people with an account see the whole catalog;
 other systems see what their read scopes allow; anyone without a token sees the public view.
 
 - `read:all`: everything.

@@ -1,4 +1,4 @@
-"""Standard application-profile exports of the catalog (issue 6, ADR 0006): DCAT-AP 3 (data
+"""Standard application-profile exports of the catalog (ADR 0006): DCAT-AP 3 (data
 catalogs: datasets, distributions, data services) and CPSV-AP 3 (public services, their
 organisation, legal basis and channels), per agency or national.
 

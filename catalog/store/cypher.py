@@ -39,7 +39,7 @@ def referrers_by_statement(rel_types: Iterable[str]) -> str:
     """REFERRERS by these relationship types only (catalog.validation: the records the shapes
     reach backwards, not every record pointing at a judged one). The types are in the pattern,
     not filtered after it: a law cited by every agency has a million incoming relationships,
-    and a filter walked them all for every part of a load (issue 7)."""
+    and a filter walked them all for every part of a load (ADR 0013)."""
     types = "|".join(_checked(t) for t in sorted(rel_types))
     return (f"MATCH (x:Resource)-[:{types}]->(n:Resource) WHERE n.iri IN $iris "
             "RETURN DISTINCT x.iri AS iri")
@@ -254,7 +254,7 @@ HISTORY = (
 )
 
 # Every committed change gets the next number of one counter, taken last in its transaction,
-# so numbers follow commit order (the audit trail's and the change feed's order, issue 6).
+# so numbers follow commit order (the audit trail's and the change feed's order, ADR 0009).
 COMMITS_KEY = "commits"
 _NEXT_COMMIT = (
     "MERGE (cc:IdCounter {key: $commit_counter}) ON CREATE SET cc.next = 1",
@@ -370,7 +370,7 @@ COMMIT = (
 )
 
 # The version of each record a change wrote, as the store held it right after (JSON of the
-# node), so earlier versions can be read back (issue 4).
+# node), so earlier versions can be read back (ADR 0008).
 VERSIONS = (
     "MATCH (e:Resource {iri: $event}) "
     "UNWIND $records AS row "
@@ -420,7 +420,7 @@ EVENT_USED = (
     "RETURN count(t) AS n"
 )
 
-# The change feed (issue 6): committed changes after a cursor, in commit order, each with the
+# The change feed (ADR 0009): committed changes after a cursor, in commit order, each with the
 # records it wrote or acted on.
 CHANGES = (
     "MATCH (e:Activity) WHERE e.seq > $after "
@@ -478,7 +478,7 @@ def cycle_statements() -> dict[str, str]:
 # Accounts and API tokens are sealed at rest: their Cypher is in credentials_cypher (ADR 0016).
 
 
-# -- Resources over HTTP: lists, conditional writes, deletes (issue 6, ADR 0009) -----------------
+# -- Resources over HTTP: lists, conditional writes, deletes (ADR 0009) -----------------
 
 # Searched by `q`: titles and names in fa and en, and the record's own codes.
 SEARCHED_PROPS = ("title@fa", "title@en", "prefLabel@fa", "prefLabel@en", "description@fa",
@@ -502,7 +502,7 @@ def resource_list_statement(label: str, by_step: bool = False,
     agency's step (duties: 1, services: 2; `not_started` when the step has no node yet).
 
     The match starts from the kind's label, or from the agency: not from the IRI index, which
-    FalkorDB would range-scan over every record of every kind before sorting (issue 7: a page
+    FalkorDB would range-scan over every record of every kind before sorting (ADR 0013: a page
     of one agency's services took 38 s at national scale, a text search 14 s). By agency it is
     two parts, each sorted and cut to $limit: the caller merges them (resources.list_page).
     """
@@ -582,7 +582,7 @@ def resource_statements() -> dict[str, str]:
     return found
 
 
-# -- Backup and restore (catalog.backup, issue 8) -----------------------------------------------
+# -- Backup and restore (catalog.backup, ADR 0012) -----------------------------------------------
 # A backup reads everything below from one snapshot of the store (GraphStore.snapshot): the
 # records with the cycle's state and the trail (DESCRIBE, paged by ALL_IRIS_PAGE), the records'
 # versions, and the side nodes that are not Resources. A restore writes it back into an empty

@@ -54,7 +54,7 @@ REWRITE_AFTER_NODES = 5_000
 # A conditional write (ADR 0009) WATCHes the graph key, reads, checks, then runs in MULTI/EXEC;
 # EXEC fails when anything wrote the graph meanwhile, and the write starts over, this often.
 CONDITIONAL_TRIES = 50
-# A backup reads a copy of the graph the server makes at one moment (GRAPH.COPY, issue 8); the
+# A backup reads a copy of the graph the server makes at one moment (GRAPH.COPY, ADR 0012); the
 # copy is a key `<graph>.snapshot.<id>` that Redis drops by itself after this long, should the
 # process reading it die before it deletes it.
 SNAPSHOT_TTL_SECONDS = 24 * 3600

@@ -34,7 +34,7 @@ class ReadOnlyViolation(StoreError):
 
 
 class QueryTimeout(StoreError):
-    """A read ran past its time limit and the store stopped it (ad-hoc queries, issue 5)."""
+    """A read ran past its time limit and the store stopped it (ad-hoc queries, ADR 0004)."""
 
 
 class StaleVersion(StoreError):
@@ -145,7 +145,7 @@ class GraphStore(Protocol):
         """Delete everything (tests, restore into an empty store)."""
 
     def snapshot(self) -> AbstractContextManager[GraphStore]:
-        """A read-only view of the whole store as of one moment, for a backup (issue 8):
+        """A read-only view of the whole store as of one moment, for a backup (ADR 0011):
         every numbered change (gc:seq) up to the view's newest is in it whole, none after it,
         while writes go on. FalkorDB: a copy of the graph made by the server (GRAPH.COPY), read
         at leisure and dropped after. Neo4j: one transaction holding the commit counter's lock,

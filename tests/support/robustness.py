@@ -1,4 +1,4 @@
-"""Bad input and attacks, as data (issue 8, items 5 and 6): hostile files built in code (zip
+"""Bad input and attacks, as data (ADR 0011): hostile files built in code (zip
 bombs, entity expansion, damaged workbooks, odd encodings), injection payloads, a listener
 that proves nothing is fetched, and a fingerprint of a whole store to prove nothing changed.
 Used by tests/test_bad_input.py, tests/test_attacks.py and bench/robustness.py."""
