@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -40,6 +41,7 @@ UNHASHED = frozenset({tc.HASH, tc.PREVIOUS, "_lock"})
 PAGE = 500  # change numbers per read
 VERSION_PAGE = 5000  # record versions per read
 SEAL_TRIES = 20
+_SEALING = threading.Lock()  # one sealer after writes per process (TrailChain.after_write)
 
 
 # -- the canonical form and the hash (pure) ------------------------------------------------
@@ -262,11 +264,11 @@ class TrailChain:
 
     # -- writing: the seal -----------------------------------------------------------------
 
-    def seal(self) -> Head:
+    def seal(self, tries: int = SEAL_TRIES) -> Head:
         """Hash and store every event after the head, page by page, each page with the new
         head in one compare-and-set statement. Returns the head reached. Cheap when nothing is
         pending (one read); safe to call from any number of processes at once."""
-        for _ in range(SEAL_TRIES):
+        for _ in range(tries):
             lost = False
             for head, batch in self.pending():
                 rows = [{"seq": e.seq, "iri": e.iri, "hash": h,
@@ -286,11 +288,20 @@ class TrailChain:
     def after_write(self) -> None:
         """Seal right after a write committed (the one place writes call): the write stands
         whatever happens here, so a store that fails now only leaves its event to the next
-        seal, as a crash would (verify, a backup and the change feed seal first)."""
+        seal, as a crash would (verify, a backup and the change feed seal first).
+
+        One writer of a process seals at a time, in one attempt: a writer that finds another
+        sealing, or loses the compare-and-set, leaves its event to that seal or the next one,
+        instead of every thread of a busy process racing for the same head (48 concurrent
+        approvals on Neo4j stalled the server that way)."""
+        if not _SEALING.acquire(blocking=False):
+            return
         try:
-            self.seal()
+            self.seal(tries=1)
         except StoreError as exc:
             log.warning("the trail was not sealed after a write; the next seal will: %s", exc)
+        finally:
+            _SEALING.release()
 
     # -- checking ----------------------------------------------------------------------------
 

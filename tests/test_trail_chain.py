@@ -236,7 +236,7 @@ def test_a_write_stands_when_its_seal_fails(walked: Registry,
     next seal (here verify's) hashes it."""
     sealed = TrailChain(walked.store).head()
 
-    def down(self: TrailChain) -> Head:
+    def down(self: TrailChain, tries: int = 1) -> Head:
         raise StoreUnavailable("the store went away after the commit")
 
     monkeypatch.setattr(TrailChain, "seal", down)
