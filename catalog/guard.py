@@ -66,7 +66,8 @@ class Guard:
 
     def check(self, p: Principal, cs: ChangeSet) -> list[Problem]:
         self.authorize_changeset(p, cs)
-        return self.decided(cs) + self.registry.check(cs)
+        stored = self.registry.stored_decidable(cs)  # read once for both checks
+        return decided_problems(cs, stored) + self.registry.check(cs, stored)
 
     def decided(self, cs: ChangeSet, known: Mapping[str, Node | None] | None = None
                 ) -> list[Problem]:
