@@ -38,7 +38,7 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/mypy catalog api cli loaders graph_queries
+	$(BIN)/mypy catalog api cli loaders graph_queries bench demo
 
 test: $(STAMP) $(LINT_STAMP) $(HARNESS) $(WRK) lint
 	$(BIN)/pytest

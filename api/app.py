@@ -31,8 +31,9 @@ from catalog.access.visibility import only_visible
 from catalog.config import Settings
 from catalog.graphmap import nodes_to_graph
 from catalog.guard import Guard
+from catalog.ontology import context
 from catalog.registry import Registry
-from catalog.serialize import MEDIA_TYPES, context, serialize
+from catalog.serialize import MEDIA_TYPES, serialize
 
 # A resource by its IRI: JSON-LD by default, any RDF syntax, or plain JSON (api.conneg).
 RESOURCE = Offers({"jsonld": MEDIA_TYPES["jsonld"],

@@ -17,9 +17,9 @@ from catalog.cycle.obligations import Deadline
 from catalog.cycle.states import STATE_LABELS
 from catalog.graphmap import nodes_to_graph
 from catalog.jalali import to_jalali_str
+from catalog.port import record_version
 from catalog.registry import WorkingVersion, diff
 from catalog.serialize import serialize
-from catalog.store.port import record_version
 
 STEP = Path(ge=1, le=9, description="step 1 … 9 of the cycle (R-2.1)")
 AGENCY = Path(description="the agency's code, e.g. SABT", examples=["SABT"])
@@ -74,6 +74,14 @@ def _due(d: Deadline) -> dict[str, Any]:
 
 def router() -> APIRouter:
     r = APIRouter(tags=["cycle"])
+    _step_routes(r)
+    _trail_routes(r)
+    _change_routes(r)
+    return r
+
+
+def _step_routes(r: APIRouter) -> None:
+    """The agency's steps, the actions on them and the decisions on single records."""
 
     @r.get("/agencies/{agency}/steps")
     def steps(guard: GuardDep, who: Caller, agency: str = AGENCY) -> list[dict[str, Any]]:
@@ -111,6 +119,10 @@ def router() -> APIRouter:
         return {"record": body.record, "approved": body.approve,
                 "id": issued.identifier if issued else None}
 
+
+def _trail_routes(r: APIRouter) -> None:
+    """The audit trail, a step's or record's history, a record's versions."""
+
     @r.get("/trail")
     def trail(guard: GuardDep, who: Caller, agency: str | None = None,
               actor: str | None = None, before: int | None = Query(None, ge=1),
@@ -134,6 +146,10 @@ def router() -> APIRouter:
         return [{"seq": v.seq, "at": v.at, "working": v.working,
                  "content": serialize(v.graph, format)}
                 for v in guard.versions(who, iri)]
+
+
+def _change_routes(r: APIRouter) -> None:
+    """Changes waiting on approved records, review flags, deadlines."""
 
     @r.get("/working", responses={404: {"description": "no change is waiting"}})
     def change(guard: GuardDep, who: Caller, iri: str = Query(max_length=2000),
@@ -170,5 +186,3 @@ def router() -> APIRouter:
         today = datetime.now(UTC).astimezone(TEHRAN).date()
         found = [_due(d) for d in guard.deadlines(who, today, agency)]
         return [d for d in found if d["overdue"]] if overdue else found
-
-    return r

@@ -22,9 +22,9 @@ from api.conneg import NotAcceptable
 from api.limits import DATA_CSP, DOCS_PATHS, SECURITY_HEADERS
 from catalog.access.accounts import AccountError
 from catalog.access.principals import Forbidden, Unauthenticated
-from catalog.cycle import CycleRefused
+from catalog.cycle.states import CycleRefused
+from catalog.port import StaleVersion, StillReferenced, StoreUnavailable
 from catalog.problems import Rejected
-from catalog.store.port import StaleVersion, StillReferenced, StoreUnavailable
 
 # Every error answer of govcat: a sentence in English and in Persian, and, where it applies,
 # the requirement, the problems of a submission or the reasons of a refusal.
@@ -114,6 +114,13 @@ def _quoted(error: Any) -> Any:
 
 def install(app: FastAPI) -> None:
     document(app)
+    _request_handlers(app)
+    _refusal_handlers(app)
+
+
+def _request_handlers(app: FastAPI) -> None:
+    """What goes wrong with a request as such: an unexpected error, an HTTP error, a request
+    FastAPI cannot validate, a format no answer comes in, the store down."""
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
@@ -148,6 +155,11 @@ def install(app: FastAPI) -> None:
         return JSONResponse({"detail": "the store is unavailable; retry shortly",
                              "detail_fa": "پایگاه داده در دسترس نیست؛ اندکی بعد دوباره بکوشید"},
                             status_code=503, headers={"Retry-After": "5"})
+
+
+def _refusal_handlers(app: FastAPI) -> None:
+    """The refusals of the core: sign-in, policy, cycle, rules, versions, references,
+    accounts."""
 
     @app.exception_handler(Unauthenticated)
     async def unauthenticated(_: Request, exc: Unauthenticated) -> JSONResponse:

@@ -106,15 +106,21 @@ def json_fault(body: bytes) -> tuple[str, str] | None:
             stack += [(k, depth) for k in value] + [(v, depth + 1) for v in value.values()]
         elif isinstance(value, list):
             stack += [(v, depth + 1) for v in value]
-        elif isinstance(value, str):
-            if "\x00" in value:
-                return ("the JSON body holds a NUL character (\\u0000)",
-                        "بدنه JSON نویسهٔ NUL (\\u0000) دارد")
-            try:
-                value.encode("utf-8")
-            except UnicodeEncodeError:
-                return ("the JSON body holds invalid Unicode (a lone surrogate escape)",
-                        "بدنه JSON نویسهٔ یونیکد نادرست (نیم‌جفت جایگزین) دارد")
+        elif isinstance(value, str) and (fault := _string_fault(value)) is not None:
+            return fault
+    return None
+
+
+def _string_fault(value: str) -> tuple[str, str] | None:
+    """Why a string of a JSON body is refused (en, fa): a NUL, or a lone surrogate."""
+    if "\x00" in value:
+        return ("the JSON body holds a NUL character (\\u0000)",
+                "بدنه JSON نویسهٔ NUL (\\u0000) دارد")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return ("the JSON body holds invalid Unicode (a lone surrogate escape)",
+                "بدنه JSON نویسهٔ یونیکد نادرست (نیم‌جفت جایگزین) دارد")
     return None
 
 

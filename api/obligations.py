@@ -221,6 +221,14 @@ _TEXT = {MonitoringFormat.csv: (to_csv, "text/csv", "csv"),
 
 def router() -> APIRouter:
     r = APIRouter(tags=["cycle"])
+    _representative_routes(r)
+    _clock_routes(r)
+    _report_routes(r)
+    return r
+
+
+def _representative_routes(r: APIRouter) -> None:
+    """The agency's representative (R-19)."""
 
     @r.post("/agencies/{agency}/representative", status_code=201)
     def appoint(guard: GuardDep, who: Caller, body: RepresentativeBody,
@@ -236,6 +244,11 @@ def router() -> APIRouter:
         current = [a for a in found if a.ended is None]
         return {"agency": agency, "current": _appointment(current[-1]) if current else None,
                 "appointments": [_appointment(a) for a in found]}
+
+
+def _clock_routes(r: APIRouter) -> None:
+    """The events that start or stop clocks: emergencies (R-7), changed duties (R-3.3),
+    provincial slices (R-5.5)."""
 
     @r.post("/agencies/{agency}/emergencies", status_code=201)
     def emergency(guard: GuardDep, who: Caller, body: EmergencyBody,
@@ -279,6 +292,10 @@ def router() -> APIRouter:
         registered and sent; its one-month clock stops."""
         guard.provincial_slice_registered(who, agency, unit)
         return {"agency": agency, "unit": unit, "registered": True}
+
+
+def _report_routes(r: APIRouter) -> None:
+    """Performance reports (R-19), the clocks, the monitoring report (R-18)."""
 
     @r.post("/agencies/{agency}/performance-reports", status_code=201)
     def file_performance(guard: GuardDep, who: Caller, body: PerformanceBody,
@@ -341,5 +358,3 @@ def router() -> APIRouter:
         recorded = guard.record_monitoring(who, p, codes)
         return {"period": p.label, "recorded": recorded,
                 "already": [c for c in codes if c not in recorded]}
-
-    return r

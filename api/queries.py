@@ -32,8 +32,8 @@ from api import conneg
 from api.auth import Caller, GuardDep
 from api.conneg import Offers
 from catalog.graphmap import MappingError, graph_to_nodes
+from catalog.port import QueryTimeout, ReadOnlyViolation, StoreError, StoreUnavailable
 from catalog.registry import Registry
-from catalog.store.port import QueryTimeout, ReadOnlyViolation, StoreError, StoreUnavailable
 from graph_queries import adhoc, formats, named, saved
 from graph_queries.answer import Answer, QueryError
 from graph_queries.structure import Structure
@@ -93,6 +93,14 @@ def router(registry: Registry) -> APIRouter:
     # Every route needs a token; a query of one's own Cypher (ad hoc, saving, deleting) needs
     # the auditor's right as well (catalog.access.policy, Act.RUN_CYPHER).
     r = APIRouter(prefix="/queries", tags=["queries"], dependencies=[Depends(_may_query)])
+    _adhoc_routes(r, registry)
+    _saved_routes(r, registry)
+    _named_routes(r, registry)  # last: /{name} would take "adhoc" and "saved" for names
+    return r
+
+
+def _adhoc_routes(r: APIRouter, registry: Registry) -> None:
+    """The list of named queries, and the auditor's own Cypher."""
     store = registry.store
 
     @r.get("")
@@ -107,6 +115,11 @@ def router(registry: Registry) -> APIRouter:
         return _answer(registry, lambda: adhoc.run_adhoc(
             store, body.cypher, body.params, body.timeout_ms, body.limit),
             negotiate(request, body.format))
+
+
+def _saved_routes(r: APIRouter, registry: Registry) -> None:
+    """Saved queries, shared between auditors (ADR 0004)."""
+    store = registry.store
 
     @r.get("/saved")
     def list_saved() -> list[dict[str, Any]]:
@@ -151,6 +164,11 @@ def router(registry: Registry) -> APIRouter:
             store, name, body.params, body.timeout_ms, body.limit),
             negotiate(request, body.format))
 
+
+def _named_routes(r: APIRouter, registry: Registry) -> None:
+    """Running a named query, parameters in the URL or the body."""
+    store = registry.store
+
     @r.get("/{name}")
     def run_get(name: str, request: Request, format: str | None = None) -> Response:
         raw = {k: request.query_params.getlist(k) for k in request.query_params if k != "format"}
@@ -189,8 +207,6 @@ def router(registry: Registry) -> APIRouter:
                 return named.run(store, name, params, registry.iris.base)
         # the store is read off the event loop, as FastAPI runs the plain routes
         return await run_in_threadpool(_answer, registry, compute, negotiate(request, explicit))
-
-    return r
 
 
 def negotiate(request: Request, explicit: str | None) -> str:

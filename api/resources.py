@@ -16,28 +16,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Header, HTTPException, Query
 from fastapi.responses import JSONResponse
-from rdflib.namespace import RDF
 
 from api.auth import Caller, GuardDep, Reader
-from catalog import model
-from catalog.changeset import ChangeSet, Origin
+from catalog import kinds, model
 from catalog.cycle.states import State
 from catalog.graphmap import Node
-from catalog.ontology import mapping
-from catalog.problems import Problem, Rejected
-from catalog.resources import LABELS, MAX_PAGE, Precondition, ResourceQuery
-from catalog.store.port import EXISTS, record_version
+from catalog.port import EXISTS, record_version
+from catalog.resources import MAX_PAGE, Precondition, ResourceQuery
 from catalog.text import search_key
 from catalog.vocab import concept
-from loaders.rows import RawRow, cell, to_record
-from loaders.schema import SHEET_BY_NAME, header_to_key
+from loaders.body import changeset_of_body
 
-ResourceKind = StrEnum("ResourceKind", {k: k for k in LABELS})  # type: ignore[misc]
-
-# The spreadsheet sheet whose fields a record of each kind is written in (loaders/schema.py).
-SHEETS = {"agencies": "agencies", "units": "units", "posts": "posts", "employees": "employees",
-          "duties": "duties", "services": "services", "systems": "information_systems",
-          "datasets": "datasets", "flows": "data_flows", "chains": "chains"}
+# The kinds as declared (catalog.kinds, ADR 0022), GOVCAT_KINDS's included.
+ResourceKind = StrEnum("ResourceKind", {k: k for k in kinds.by_api()})  # type: ignore[misc]
 
 EXAMPLE_DUTY = {"agency_code": "SABT", "ref": "D1", "title_fa": "ثبت وقایع حیاتی",
                 "title_en": "Registering vital events", "legal_basis": "قانون ثبت احوال، ماده ۱",
@@ -114,37 +105,6 @@ def _status(value: str | None) -> str | None:
     return concept("status", notation)
 
 
-# -- a record from a JSON body -------------------------------------------------------------------
-
-def _changeset(guard: Any, kind: str, body: dict[str, Any]) -> tuple[ChangeSet, str]:
-    """The body (the sheet's fields by key or by Persian or English label) as a change set,
-    and the IRI of the record it describes; Rejected (422) with every problem."""
-    sheet = SHEET_BY_NAME[SHEETS[kind]]
-    origin = Origin(f"PUT /resources/{kind}")
-    values: dict[str, Any] = {}
-    problems: list[Problem] = []
-    for name, value in body.items():
-        key = header_to_key(sheet, name)
-        if key is None or key in values:
-            problems.append(Problem(
-                message_en=f"{name!r} is not a field of {sheet.name}"
-                           if key is None else f"{key} is given twice",
-                message_fa=f"«{name}» فیلدی از «{sheet.label_fa}» نیست"
-                           if key is None else f"«{name}» دو بار آمده است",
-                source=origin.source, column=str(name)))
-            continue
-        values[key] = ([c for c in map(cell, value) if c is not None]
-                       if isinstance(value, list) else cell(value))
-    record, found = to_record(sheet, RawRow(origin, values))
-    problems += found
-    if problems or record is None:
-        raise Rejected(problems)
-    cs = guard.registry.changeset([(record, origin)])
-    cls = mapping().class_of[LABELS[kind]]
-    [iri] = [str(s) for s in cs.subjects if (s, RDF.type, cls) in cs.graph]
-    return cs, iri
-
-
 def router() -> APIRouter:
     r = APIRouter(tags=["resources"])
 
@@ -171,12 +131,12 @@ def router() -> APIRouter:
         `cursor` = `next` until `next` is null. Records written while you page are seen when
         they sort after your cursor; none is seen twice. A page may hold fewer than `limit`
         items (records you may not see are left out): follow `next`, not the count."""
-        label = LABELS[kind.value]
-        if step_state is not None and kind.value not in ("duties", "services"):
+        declared = kinds.by_api()[kind.value]
+        if step_state is not None and "step_state" not in declared.filters:
             raise HTTPException(422, {"detail": "step_state filters duties and services only",
                                       "detail_fa": "این صافی تنها برای وظایف و خدمات است"})
         query = ResourceQuery(
-            label, after=_after(cursor), limit=limit,
+            declared.label, after=_after(cursor), limit=limit,
             agency=str(guard.registry.iris.agency(agency)) if agency else None,
             status=_status(status), text=q, step_state=step_state.value if step_state else None)
         page = guard.list_resources(who, query)
@@ -198,7 +158,8 @@ def router() -> APIRouter:
         """Create or replace one record. It is checked for your agency (R-20.1) and against
         the rules of the cycle (SHACL, 422 with each problem) and stored whole, as one change
         event, or not at all. The answer's ETag is the record's new version."""
-        cs, iri = _changeset(guard, kind.value, body)
+        cs, iri = changeset_of_body(guard.registry, kinds.by_api()[kind.value], body,
+                                    f"PUT /resources/{kind.value}")
         pre = Precondition(parse_etags(if_match), parse_etags(if_none_match))
         written = guard.put_record(who, cs, iri, pre)
         outcome = written.outcome

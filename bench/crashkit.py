@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the writer runs as a script
@@ -52,11 +52,14 @@ from catalog.feed import changes, last_change  # noqa: E402
 from catalog.graphmap import Node, graph_to_nodes  # noqa: E402
 from catalog.iris import Iris  # noqa: E402
 from catalog.registry import Registry  # noqa: E402
-from catalog.store import cypher  # noqa: E402
+from catalog.store import inspection  # noqa: E402
 from catalog.store.falkordb_server import FalkorServer, _pid_alive, torn_tail  # noqa: E402
 from catalog.store.falkordb_store import FalkorStore  # noqa: E402
 from loaders.spreadsheet import read_csv_folder  # noqa: E402
 from loaders.submission import read_submission  # noqa: E402
+
+if TYPE_CHECKING:
+    import httpx
 
 GOVCAT = Path(sys.executable).parent / "govcat"
 BASE = "https://govcat.crash/id/"
@@ -266,18 +269,12 @@ def feed_faults(reg: Registry, feed: list[Any]) -> set[str]:
     return faults
 
 
-ISSUED_EVENTS = ("MATCH (e:Activity) WHERE e.issuedIdentifier STARTS WITH $prefix "
-                 "RETURN e.issuedIdentifier AS id")
-COUNTER = f"MATCH (c:{cypher.COUNTER_LABEL} {{key: $key}}) RETURN c.next AS next"
-
-
 def id_faults(reg: Registry, agency: str) -> tuple[set[str], dict[str, str]]:
     """Duty IDs of an agency: exactly D-<agency>-0001 … N, one per record, each issued by one
     event, the counter next at N + 1, every approved duty holding one. Also returns record →
     ID."""
     prefix = f"D-{agency}-"
-    rows = reg.store.read(cypher.AGENCY_RECORDS,
-                          {"agency": str(reg.iris.agency(agency)), "label": "Duty"})
+    rows = inspection.agency_duties(reg.store, str(reg.iris.agency(agency)))
     held = {r["iri"]: r["duty_id"] for r in rows if r["duty_id"]}
     faults: set[str] = set()
     numbers = sorted(int(i[len(prefix):]) for i in held.values())
@@ -287,15 +284,14 @@ def id_faults(reg: Registry, agency: str) -> tuple[set[str], dict[str, str]]:
         faults.add(f"{prefix}: IDs not 1..N: missing {missing}, on several records {repeated}")
     faults |= {f"{r['iri']} approved without an ID" for r in rows
                if r["status"] == "approved" and not r["duty_id"]}
-    issued = Counter(r["id"] for r in reg.store.read(ISSUED_EVENTS, {"prefix": prefix}))
+    issued = Counter(inspection.issued_by_events(reg.store, prefix))
     faults |= {f"{i} issued by {n} events" for i, n in issued.items() if n != 1}
     if set(issued) != set(held.values()):
         faults.add(f"{prefix}: IDs on records and IDs issued by events differ: "
                    f"{sorted(set(issued) ^ set(held.values()))[:5]}")
-    counter = reg.store.read(COUNTER, {"key": prefix})
-    if numbers and (not counter or int(counter[0]["next"]) != numbers[-1] + 1):
-        faults.add(f"{prefix}: counter at {counter[0]['next'] if counter else None}, "
-                   f"highest ID {numbers[-1]}")
+    counter = inspection.counter_next(reg.store, prefix)
+    if numbers and counter != numbers[-1] + 1:
+        faults.add(f"{prefix}: counter at {counter}, highest ID {numbers[-1]}")
     return faults, held
 
 
@@ -437,7 +433,7 @@ class _BulkState:
         self.last_total = self.last_write = 0.0  # of the last load: all of it, after its check
 
     def attempt(self, folder: Path, point: KillPoint | None, say: Say) -> None:
-        site, tally = self.site, self.tally
+        site = self.site
         reg = site.registry()
         expected = _expected(reg, folder)
         before = describe(reg, expected)
@@ -446,16 +442,7 @@ class _BulkState:
         if self.target == "app":
             site.server.stop()  # each load starts the store, rewrites its AOF and stops it
         run = LoadRun(site, folder)
-        killed = torn = False
-        if point is not None:
-            _aim(run, site, point)
-            if run.running():
-                if self.target == "store":
-                    killed = site.kill_store()
-                    torn = killed and site.torn()
-                else:
-                    os.kill(run.proc.pid, signal.SIGKILL)
-                    killed = True
+        killed, torn = self._kill(run, point)
         code = run.wait()
         self.last_total = time.monotonic() - run.started
         if run.checked.is_set():
@@ -469,43 +456,79 @@ class _BulkState:
         applied = all(after.get(i) == expected[i] for i in changed)
         untouched = all(after.get(i) == before.get(i) for i in changed)
         label = f"{folder.name} #{seq}"
-        found = Findings()
-        if not (applied or untouched):
-            at_new = sum(after.get(i) == expected[i] for i in changed)
-            found.half.add(f"{label}: {at_new} of {len(changed)} changed records at their new "
-                           "values")
-        stray = sorted(i for i in expected if i not in changed and after.get(i) != before.get(i))
-        if stray:
-            found.half.add(f"{label}: unchanged records rewritten: {stray[:3]}")
+        found = _half_applied(label, expected, changed, before, after, applied or untouched)
         if run.acknowledged:
-            tally.acknowledged += 1
+            self.tally.acknowledged += 1
             if not applied:
                 found.lost.add(f"{label}: acknowledged, but not at its values")
-        feed = all_changes(reg)
-        new = [c for c in feed if c.seq > seq]
-        if applied and changed:
-            if len(new) != 1 or set(new[0].records) != changed:
-                found.feed_holes.add(f"{label}: applied, but {len(new)} new change(s) naming "
-                                     f"{[len(c.records) for c in new]} of {len(changed)} "
-                                     "records")
-        elif new:
-            found.feed_holes.add(f"{label}: not applied, but {len(new)} new change(s)")
-        found.feed_holes |= feed_faults(reg, feed)
+        found.feed_holes |= _feed_after_load(reg, label, seq, changed, applied)
         if applied:
             self.holding = int(folder.name.endswith("-b"))
         outcome = "applied" if applied else "not applied" if untouched else "HALF APPLIED"
-        if point is not None:
-            tally.kills += killed
-            tally.torn += torn
-            ok = tally.add(found)
-            tally.survived += killed and ok
-            say(f"  kill {tally.kills if killed else '-'} at {point}: "
-                f"{'killed' if killed else 'ended first'} (exit {code}), {outcome}"
-                f"{', acknowledged' if run.acknowledged else ''}"
-                f"{', torn AOF tail' if torn else ''}{found}")
-        else:
+        self._tell(folder, point, found, (killed, torn, code, run.acknowledged), outcome, say)
+
+    def _kill(self, run: LoadRun, point: KillPoint | None) -> tuple[bool, bool]:
+        """Kill the store or the load at `point` (if the load still runs then): whether it
+        was killed, and whether the store's AOF was left with a torn tail."""
+        if point is None:
+            return False, False
+        _aim(run, self.site, point)
+        if not run.running():
+            return False, False
+        if self.target == "store":
+            killed = self.site.kill_store()
+            return killed, killed and self.site.torn()
+        os.kill(run.proc.pid, signal.SIGKILL)
+        return True, False
+
+    def _tell(self, folder: Path, point: KillPoint | None, found: Findings,
+              how: tuple[bool, bool, int, bool], outcome: str, say: Say) -> None:
+        """Count the attempt's findings and say how it went."""
+        tally = self.tally
+        killed, torn, code, acknowledged = how
+        if point is None:
             tally.add(found)
             say(f"  load {folder.name} to the end: {outcome}")
+            return
+        tally.kills += killed
+        tally.torn += torn
+        ok = tally.add(found)
+        tally.survived += killed and ok
+        say(f"  kill {tally.kills if killed else '-'} at {point}: "
+            f"{'killed' if killed else 'ended first'} (exit {code}), {outcome}"
+            f"{', acknowledged' if acknowledged else ''}"
+            f"{', torn AOF tail' if torn else ''}{found}")
+
+
+def _half_applied(label: str, expected: dict[str, Node], changed: set[str],
+                  before: dict[str, Node], after: dict[str, Node], whole: bool) -> Findings:
+    """A load's changed records some at their new values and some not (unless `whole`: all
+    or none are), or its unchanged records rewritten."""
+    found = Findings()
+    if not whole:
+        at_new = sum(after.get(i) == expected[i] for i in changed)
+        found.half.add(f"{label}: {at_new} of {len(changed)} changed records at their new "
+                       "values")
+    stray = sorted(i for i in expected if i not in changed and after.get(i) != before.get(i))
+    if stray:
+        found.half.add(f"{label}: unchanged records rewritten: {stray[:3]}")
+    return found
+
+
+def _feed_after_load(reg: Registry, label: str, seq: int, changed: set[str],
+                     applied: bool) -> set[str]:
+    """Holes in the change feed after a load: an applied load is one new change naming its
+    changed records, one not applied none."""
+    feed = all_changes(reg)
+    new = [c for c in feed if c.seq > seq]
+    holes: set[str] = set()
+    if applied and changed:
+        if len(new) != 1 or set(new[0].records) != changed:
+            holes.add(f"{label}: applied, but {len(new)} new change(s) naming "
+                      f"{[len(c.records) for c in new]} of {len(changed)} records")
+    elif new:
+        holes.add(f"{label}: not applied, but {len(new)} new change(s)")
+    return holes | feed_faults(reg, feed)
 
 
 # -- a stream of API writes ---------------------------------------------------------------------
@@ -514,7 +537,7 @@ def _workbook(sheets: dict[str, list[list[Any]]]) -> bytes:
     from openpyxl import Workbook
 
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.remove(wb.active)
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
         for row in rows:
@@ -552,58 +575,70 @@ NEXT_ACTION = {"not_started": "start", "in_progress": "submit", "reopened": "sub
 def writer(url: str, steward: str, reviewer: str, log_path: Path, stop_path: Path) -> int:
     """The writing client (a process of its own): imports and cycle actions, each retried
     until the server answers; every write answered 2xx is logged with what it wrote."""
-    import httpx
-
-    client = httpx.Client(base_url=url, timeout=STUCK)
+    client = _Client(url)
     out = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
 
     def note(**entry: Any) -> None:  # one write(2) per line: a reader never sees half a line
         os.write(out, (json.dumps(entry, ensure_ascii=False) + "\n").encode())
 
-    def call(method: str, path: str, token: str, **kw: Any) -> httpx.Response | None:
-        """None: no answer (the app is down) or 503 (the store is): try again."""
-        headers = {"Authorization": f"Bearer {token}", **kw.pop("headers", {})}
-        try:
-            r = client.request(method, path, headers=headers, **kw)
-        except httpx.TransportError:
-            return None
-        return None if r.status_code == 503 else r
-
-    def answered(method: str, path: str, token: str, **kw: Any) -> httpx.Response:
-        deadline = time.monotonic() + STUCK
-        while (r := call(method, path, token, **kw)) is None:
-            if time.monotonic() > deadline:
-                raise SystemExit(f"{method} {path}: no answer for {STUCK:.0f} s")
-            time.sleep(0.05)
-        return r
-
-    def cycle_step() -> None:
-        r = answered("GET", f"/agencies/{AGENCY}/steps", steward)
-        state = next(s["state"] for s in r.json() if s["step"] == 1)
-        action = NEXT_ACTION[state]
-        token = reviewer if action == "approve" else steward
-        body = {"reason": "بازبینی دوباره"} if action == "reopen" else None
-        note(op="try", kind="cycle", action=action, state=state)
-        r = answered("POST", f"/agencies/{AGENCY}/steps/1/{action}", token, json=body)
-        if r.status_code == 200:
-            note(op="ack", kind="cycle", action=action, issued=r.json().get("issued", []))
-        elif r.status_code != 409:  # 409: the step moved (an earlier try did it): read again
-            raise SystemExit(f"{action}: {r.status_code} {r.text[:2000]}")
-
     i = 0
     while not stop_path.exists():
         note(op="try", kind="import", i=i)
-        r = answered("POST", "/imports", steward, content=import_workbook(i),
-                     headers={"content-type": XLSX})
+        r = client.answered("POST", "/imports", steward, content=import_workbook(i),
+                            headers={"content-type": XLSX})
         if r.status_code != 201:
             raise SystemExit(f"import {i}: {r.status_code} {r.text[:2000]}")
         body = r.json()
         note(op="ack", kind="import", i=i, event=body["event"], stored=body["stored"])
         i += 1
         if i % 2 == 0:
-            cycle_step()
+            _cycle_step(client, note, steward, reviewer)
     note(op="done")
     return 0
+
+
+class _Client:
+    """The writer's HTTP client: a write is sent again until the server answers."""
+
+    def __init__(self, url: str) -> None:
+        import httpx
+
+        self.client = httpx.Client(base_url=url, timeout=STUCK)
+
+    def call(self, method: str, path: str, token: str, **kw: Any) -> httpx.Response | None:
+        """None: no answer (the app is down) or 503 (the store is): try again."""
+        import httpx
+
+        headers = {"Authorization": f"Bearer {token}", **kw.pop("headers", {})}
+        try:
+            r = self.client.request(method, path, headers=headers, **kw)
+        except httpx.TransportError:
+            return None
+        return None if r.status_code == 503 else r
+
+    def answered(self, method: str, path: str, token: str, **kw: Any) -> httpx.Response:
+        deadline = time.monotonic() + STUCK
+        while (r := self.call(method, path, token, **kw)) is None:
+            if time.monotonic() > deadline:
+                raise SystemExit(f"{method} {path}: no answer for {STUCK:.0f} s")
+            time.sleep(0.05)
+        return r
+
+
+def _cycle_step(client: _Client, note: Callable[..., None], steward: str,
+                reviewer: str) -> None:
+    """The next action on step 1, by whoever takes it; logged when the server accepts it."""
+    r = client.answered("GET", f"/agencies/{AGENCY}/steps", steward)
+    state = next(s["state"] for s in r.json() if s["step"] == 1)
+    action = NEXT_ACTION[state]
+    token = reviewer if action == "approve" else steward
+    body = {"reason": "بازبینی دوباره"} if action == "reopen" else None
+    note(op="try", kind="cycle", action=action, state=state)
+    r = client.answered("POST", f"/agencies/{AGENCY}/steps/1/{action}", token, json=body)
+    if r.status_code == 200:
+        note(op="ack", kind="cycle", action=action, issued=r.json().get("issued", []))
+    elif r.status_code != 409:  # 409: the step moved (an earlier try did it): read again
+        raise SystemExit(f"{action}: {r.status_code} {r.text[:2000]}")
 
 
 def _free_port() -> int:
@@ -672,10 +707,6 @@ class _Log:
         return log
 
 
-STEP_EVENTS = ("MATCH (e:Activity)-[:used]->(s:AgencyStep {iri: $step}) "
-               "RETURN e.action AS action, count(e) AS n")
-
-
 def stream_findings(reg: Registry, log: _Log, final: bool) -> tuple[Findings, int, int]:
     """Everything checked of the API stream; also returns (IDs issued, changes)."""
     found = Findings()
@@ -684,31 +715,17 @@ def stream_findings(reg: Registry, log: _Log, final: bool) -> tuple[Findings, in
                  for k in range(FRESH_DUTIES)} for i in log.tried}
     units = [str(iris.unit(f"U-{AGENCY}-S{j}")) for j in range(SHARED_UNITS)]
     nodes = describe(reg, [*units, *(x for f in fresh.values() for x in f)])
-    for i, titles in fresh.items():
-        at = [x for x, t in titles.items() if x in nodes and nodes[x].props.get("title@fa") == t]
-        if 0 < len(at) < len(titles):
-            found.half.add(f"import {i}: {len(at)} of {len(titles)} new duties stored")
-        if i in log.imports and len(at) < len(titles):
-            found.lost.add(f"import {i}: acknowledged, {len(titles) - len(at)} duties missing")
-        if final and i not in log.imports:
-            found.lost.add(f"import {i}: sent, never acknowledged (the writer gave up)")
-    names = [str(nodes[u].props.get("prefLabel@fa", "")) if u in nodes else "" for u in units]
-    held = {int(m.group(1)) if (m := re.search(r"نسخه (-?\d+)$", n)) else -1 for n in names}
-    if len(held) != 1:
-        found.half.add(f"shared units at different imports' values: {sorted(held)}")
-    elif log.imports and max(held) < max(log.imports):
-        found.lost.add(f"shared units at import {max(held)}, import {max(log.imports)} "
-                       "acknowledged since")
+    _imports_stored(found, log, fresh, nodes, final)
+    _units_stored(found, log, units, nodes)
     feed = all_changes(reg)
     events = {c.event for c in feed}
     for i, ack in log.imports.items():
         if ack["event"] and ack["event"] not in events:
             found.lost.add(f"import {i}: acknowledged, its change event {ack['event']} missing")
     step = str(iris.owned("cycle", AGENCY, "1"))
-    stored = {r["action"]: int(r["n"]) for r in reg.store.read(STEP_EVENTS, {"step": step})}
-    for action, n in log.cycle.items():
-        if stored.get(action, 0) < n:
-            found.lost.add(f"step 1 {action}: {n} acknowledged, {stored.get(action, 0)} stored")
+    stored = inspection.step_actions(reg.store, step)
+    found.lost |= {f"step 1 {action}: {n} acknowledged, {stored.get(action, 0)} stored"
+                   for action, n in log.cycle.items() if stored.get(action, 0) < n}
     faults, ids = id_faults(reg, AGENCY)
     found.id_faults = faults
     for record, identifier in log.issued.items():
@@ -717,6 +734,32 @@ def stream_findings(reg: Registry, log: _Log, final: bool) -> tuple[Findings, in
                            f"{ids.get(record)}")
     found.feed_holes = feed_faults(reg, feed)
     return found, len(ids), len(feed)
+
+
+def _imports_stored(found: Findings, log: _Log, fresh: dict[int, dict[str, str]],
+                    nodes: dict[str, Node], final: bool) -> None:
+    """Each import's new duties: all stored or none, all when acknowledged; every import
+    sent acknowledged in the end."""
+    for i, titles in fresh.items():
+        at = [x for x, t in titles.items() if x in nodes and nodes[x].props.get("title@fa") == t]
+        if 0 < len(at) < len(titles):
+            found.half.add(f"import {i}: {len(at)} of {len(titles)} new duties stored")
+        if i in log.imports and len(at) < len(titles):
+            found.lost.add(f"import {i}: acknowledged, {len(titles) - len(at)} duties missing")
+        if final and i not in log.imports:
+            found.lost.add(f"import {i}: sent, never acknowledged (the writer gave up)")
+
+
+def _units_stored(found: Findings, log: _Log, units: list[str],
+                  nodes: dict[str, Node]) -> None:
+    """The shared units: all at one import's values, the newest acknowledged one's or later."""
+    names = [str(nodes[u].props.get("prefLabel@fa", "")) if u in nodes else "" for u in units]
+    held = {int(m.group(1)) if (m := re.search(r"نسخه (-?\d+)$", n)) else -1 for n in names}
+    if len(held) != 1:
+        found.half.add(f"shared units at different imports' values: {sorted(held)}")
+    elif log.imports and max(held) < max(log.imports):
+        found.lost.add(f"shared units at import {max(held)}, import {max(log.imports)} "
+                       "acknowledged since")
 
 
 def _quiet_findings(site: Site, log_path: Path, final: bool) -> tuple[Findings, int, int]:

@@ -46,7 +46,7 @@ Sizes at --scale 1.0 (national) and how they scale (each count is round(national
   2-240 units, a unit serves at most a handful of services, a system receives at most a few
   dozen flows and a service is a link of at most a few chains: no pathological fan-in.
 
-What the rules shaped (loaders/schema.py, catalog/model.py, shapes/*.ttl):
+What the rules shaped (catalog/sheets.py, catalog/model.py, shapes/*.ttl):
 
 * A service maps only to duties of its own agency (gcsh:Service-duties-same-agency), so no
   service names another agency's duty.
@@ -82,7 +82,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from loaders.schema import SHEETS
+from catalog.kinds import sheets
 
 # ---------------------------------------------------------------------------------------------
 # Sizes
@@ -138,8 +138,8 @@ CHAIN_REUSE = 0.10  # chains that use an earlier chain's final service as one of
 STAGES = (("draft", 45), ("duties_submitted", 25), ("duties_approved", 18),
           ("services_approved", 12))
 
-# Every sheet with every column of the template, in its order (loaders/schema.py).
-HEADERS: dict[str, list[str]] = {sheet.name: [c.key for c in sheet.columns] for sheet in SHEETS}
+# Every sheet with every column of the template, in its order (catalog/sheets.py).
+HEADERS: dict[str, list[str]] = {sheet.name: [c.key for c in sheet.columns] for sheet in sheets()}
 
 # ---------------------------------------------------------------------------------------------
 # Vocabulary
@@ -736,6 +736,24 @@ def _round_suffix(n: int) -> tuple[str, str]:
 def _agencies(scale: float, seed: int) -> list[Agency]:
     rng = random.Random(f"{seed}:agencies")
     count = {role: max(1, round(n * scale)) for role, n in AGENCY_MIX.items()}
+    tops = _top_agencies(count)
+    out = list(tops)
+    out += _subsidiaries(count["subsidiary"], tops, rng)
+    out += _provincial_units(count["provincial"], tops)
+    out += _municipalities(count["municipality"])
+    out += _delegated(count["delegated"], tops)
+    codes = [a.code for a in out]
+    if len(set(codes)) != len(codes):
+        raise AssertionError("agency codes must be unique")
+    for a in out:
+        # A random size factor, so agencies of a role are not all alike; integer weights keep
+        # _spread exact.
+        a.weight = int(ROLE_WEIGHT[a.role] * rng.uniform(0.5, 2.0) * 1000)
+    return out
+
+
+def _top_agencies(count: dict[str, int]) -> list[Agency]:
+    """The ministries and national bodies (reused with a number past the lists' length)."""
     tops: list[Agency] = []
     for role, bodies in (("ministry", MINISTRIES), ("national", NATIONAL_BODIES)):
         for i in range(count[role]):
@@ -745,29 +763,38 @@ def _agencies(scale: float, seed: int) -> list[Agency]:
             up = b.parent + code_sfx if b.parent and b.parent + code_sfx in known else None
             tops.append(Agency(b.code + code_sfx, b.fa + name_sfx, b.en, up, b.kind, None,
                                b.domain, role, b))
-    by_code = {a.code: a for a in tops}
-    out = list(tops)
+    return tops
 
+
+def _subsidiaries(n: int, tops: list[Agency], rng: random.Random) -> list[Agency]:
+    """Subsidiary bodies, round robin over the top bodies: every one gets its share."""
+    out: list[Agency] = []
     per_parent: dict[str, int] = {}
     seen_names: dict[str, int] = {}
-    for i in range(count["subsidiary"]):
-        owner = tops[i % len(tops)]  # round robin: every body gets its share of subsidiaries
+    for i in range(n):
+        owner = tops[i % len(tops)]
         kind = rng.choices([k for k, _ in SUBSIDIARY_KINDS], [w for _, w in SUBSIDIARY_KINDS])[0]
         prefix_fa, prefix_en = rng.choice(SUBSIDIARY_PREFIXES[kind])
         sector_fa, sector_en = rng.choice(DOMAINS[owner.domain].sectors)
         name_fa, name_en = f"{prefix_fa} {sector_fa}", f"{sector_en} {prefix_en}"
-        n = seen_names.get(name_fa, 0)
-        seen_names[name_fa] = n + 1
-        if n:
-            name_fa, name_en = f"{name_fa} منطقه {fa_num(n + 1)}", f"{name_en}, region {n + 1}"
+        seen = seen_names.get(name_fa, 0)
+        seen_names[name_fa] = seen + 1
+        if seen:
+            name_fa, name_en = (f"{name_fa} منطقه {fa_num(seen + 1)}",
+                                f"{name_en}, region {seen + 1}")
         k = per_parent.get(owner.code, 0) + 1
         per_parent[owner.code] = k
         code = f"{owner.code}_{kind[0].upper()}{k:02d}"
         out.append(Agency(code, name_fa, name_en, owner.code, kind, None, owner.domain,
                           "subsidiary"))
+    return out
 
+
+def _provincial_units(n: int, tops: list[Agency]) -> list[Agency]:
+    """The provincial units of the bodies with a provincial network, province by province."""
+    out: list[Agency] = []
     networks = [a for a in tops if a.body and a.body.provincial] or tops
-    for k in range(count["provincial"]):
+    for k in range(n):
         body = networks[(k // len(PROVINCES)) % len(networks)]
         prov = PROVINCES[k % len(PROVINCES)]
         code_sfx, name_sfx = _round_suffix(k // (len(PROVINCES) * len(networks)))
@@ -776,15 +803,25 @@ def _agencies(scale: float, seed: int) -> list[Agency]:
         out.append(Agency(f"{body.code}_{prov.abbr}{code_sfx}", name + name_sfx,
                           f"{body.name_en}, {prov.en} Province", body.code, "provincial_unit",
                           prov, body.domain, "provincial"))
+    return out
 
-    for k in range(count["municipality"]):
+
+def _municipalities(n: int) -> list[Agency]:
+    out: list[Agency] = []
+    for k in range(n):
         prov = MUNICIPALITY_ORDER[k % len(PROVINCES)]
         code_sfx, name_sfx = _round_suffix(k // len(PROVINCES))
         out.append(Agency(f"MUN_{prov.abbr}{code_sfx}", f"شهرداری {prov.capital_fa}{name_sfx}",
                           f"{prov.capital_en} Municipality", None, "municipality", prov,
                           "urban", "municipality"))
+    return out
 
-    for k in range(count["delegated"]):
+
+def _delegated(n: int, tops: list[Agency]) -> list[Agency]:
+    """Bodies a top body delegates services to, spread over the provinces."""
+    by_code = {a.code: a for a in tops}
+    out: list[Agency] = []
+    for k in range(n):
         fa, en, parent_code, domain, numbered = DELEGATED[k % len(DELEGATED)]
         prov = PROVINCES[(k * 7) % len(PROVINCES)]  # 7 is prime to 31: provinces spread
         delegator = by_code.get(parent_code) or tops[k % len(tops)]
@@ -796,14 +833,6 @@ def _agencies(scale: float, seed: int) -> list[Agency]:
             name_fa, name_en = f"{fa} {prov.fa}", f"{en} {prov.en}"
         out.append(Agency(f"DLG{k + 1:03d}", name_fa, name_en, delegator.code, "delegated", prov,
                           domain, "delegated"))
-
-    codes = [a.code for a in out]
-    if len(set(codes)) != len(codes):
-        raise AssertionError("agency codes must be unique")
-    for a in out:
-        # A random size factor, so agencies of a role are not all alike; integer weights keep
-        # _spread exact.
-        a.weight = int(ROLE_WEIGHT[a.role] * rng.uniform(0.5, 2.0) * 1000)
     return out
 
 
@@ -925,25 +954,45 @@ def _partition(agencies: list[Agency], host: list[int], rows: list[int],
     Deterministic: ties go to the group of the earliest agency and to the earliest slice."""
     n = len(agencies)
     index = {a.code: i for i, a in enumerate(agencies)}
-    root = list(range(n))
+    groups = _Groups(n)
+    parents: list[tuple[int, int]] = []
+    for i, a in enumerate(agencies):
+        p = index.get(a.parent) if a.parent else None
+        if p is not None:
+            groups.union(i, p)
+        groups.union(i, host[i])
+    deps, order = _ordered_groups(groups, n, parents)
+    size = dict.fromkeys(deps, 0)
+    for i in range(n):
+        size[groups.find(i)] += rows[i]
+    slice_of = _slices(deps, order, size, parts)
+    return [slice_of[groups.find(i)] for i in range(n)]
 
-    def find(i: int) -> int:
+
+class _Groups:
+    """Agencies kept together (union-find); a group is named by its earliest agency."""
+
+    def __init__(self, n: int) -> None:
+        self.root = list(range(n))
+
+    def find(self, i: int) -> int:
+        root = self.root
         while root[i] != i:
             root[i] = root[root[i]]
             i = root[i]
         return i
 
-    def union(i: int, j: int) -> None:
-        ri, rj = find(i), find(j)
-        if ri != rj:  # the group is named by its earliest agency
-            root[max(ri, rj)] = min(ri, rj)
+    def union(self, i: int, j: int) -> None:
+        ri, rj = self.find(i), self.find(j)
+        if ri != rj:
+            self.root[max(ri, rj)] = min(ri, rj)
 
-    parents: list[tuple[int, int]] = []
-    for i, a in enumerate(agencies):
-        p = index.get(a.parent) if a.parent else None
-        if p is not None:
-            union(i, p)
-        union(i, host[i])
+
+def _ordered_groups(groups: _Groups, n: int, parents: list[tuple[int, int]]
+                    ) -> tuple[dict[int, set[int]], list[int]]:
+    """Each group's dependencies (the groups of the agencies its agencies point at) and the
+    groups after their dependencies; groups in a cycle are merged until there is none."""
+    find = groups.find
     while True:
         deps: dict[int, set[int]] = {find(i): set() for i in range(n)}
         for i, p in parents:
@@ -951,13 +1000,17 @@ def _partition(agencies: list[Agency], host: list[int], rows: list[int],
                 deps[find(i)].add(find(p))
         order = _topological(deps)
         if len(order) == len(deps):
-            break
+            return deps, order
         stuck = sorted(set(deps) - set(order))  # in a cycle or behind one: merged
         for g in stuck[1:]:
-            union(stuck[0], g)
-    size = dict.fromkeys(deps, 0)
-    for i in range(n):
-        size[find(i)] += rows[i]
+            groups.union(stuck[0], g)
+
+
+def _slices(deps: dict[int, set[int]], order: list[int], size: dict[int, int],
+            parts: int) -> dict[int, int]:
+    """The slice of each group. Groups that others depend on fill the slices from the first,
+    in dependency order, so the groups after them have room; then the others, largest first,
+    each into the least loaded slice it may go in."""
     whole = sum(size.values())
     load = [0] * parts
     slice_of: dict[int, int] = {}
@@ -971,16 +1024,13 @@ def _partition(agencies: list[Agency], host: list[int], rows: list[int],
         slice_of[g] = k
         load[k] += size[g]
 
-    # Groups that others depend on fill the slices from the first, in dependency order, so the
-    # groups after them have room; then the others, largest first, each into the least loaded
-    # slice it may go in.
     needed = {d for ds in deps.values() for d in ds}
     for g in order:
         if g in needed:
             place(g, fill=True)
     for g in sorted(set(order) - needed, key=lambda g: (-size[g], g)):
         place(g, fill=False)
-    return [slice_of[find(i)] for i in range(n)]
+    return slice_of
 
 
 def _topological(deps: dict[int, set[int]]) -> list[int]:
@@ -1365,75 +1415,111 @@ def _chains(cat: _Catalog, total: int, seed: int, w: dict[str, Any],
     """Inter-agency chains: supporting services of other agencies, then the final service of
     the responsible agency as the last link; links depend on earlier links."""
     rng = random.Random(f"{seed}:chains")
-    sizes = [len(s) for s in cat.services]
-    starts, n_services = _starts(sizes), sum(sizes)
-
-    def any_service() -> tuple[int, int]:
-        g = rng.randrange(n_services)  # uniform over services: no hub service
-        a = bisect.bisect_right(starts, g) - 1
-        return a, g - starts[a]
-
-    def ref(s: tuple[int, int]) -> str:
-        return f"{cat.agencies[s[0]].code}:S-{s[1] + 1:04d}"
-
-    # Finals first, each a service (not an inquiry) and each chain's own; supporting links then
-    # avoid them, so chains depend on each other only where CHAIN_REUSE makes them.
-    finals: list[tuple[int, int]] = []
-    used: set[tuple[int, int]] = set()
-    for _ in range(total):
-        final = any_service()
-        for _ in range(50):
-            if cat.services[final[0]][final[1]][1] and final not in used:
-                break
-            final = any_service()
-        used.add(final)
-        finals.append(final)
+    services = _Services(cat, rng)
+    finals, used = _chain_finals(cat, services, total)
     links_written = 0
     for c, final in enumerate(finals):
-        size = min(rng.randint(*CHAIN_LINKS), n_services)
-        support: list[tuple[int, int]] = []
-        for attempt in range(200):
-            if len(support) == size - 1:
-                break
-            s = any_service()
-            if s == final or s in support or (s in used and attempt < 150):
-                continue
-            if not support and s[0] == final[0] and attempt < 150:
-                continue  # the first supporting link is another agency's (R-6.1)
-            support.append(s)
-        # The second chain always reuses the first's final, so even a tiny country has one
-        # dependency between chains.
-        if c and len(support) > 1 and (c == 1 or rng.random() < CHAIN_REUSE):
-            earlier = finals[rng.randrange(c)]
-            if earlier not in support:
-                support[-1] = earlier  # this chain now depends on an earlier one
+        size = min(rng.randint(*CHAIN_LINKS), services.count)
+        support = _supporting(services, final, size, used)
+        _reuse_earlier(rng, c, finals, support)
         chain_ref = f"CH-{c + 1:04d}"
         event_fa, event_en = rng.choice(CHAIN_EVENTS)
         title = cat.services[final[0]][final[1]][0]
         responsible = cat.agencies[final[0]].code
         w["chains"].writerow([
             chain_ref, _typed(rng, f"{event_fa}: {title}"),
-            f"{event_en}: chain {c + 1}" if rng.random() < 0.1 else "", ref(final),
+            f"{event_en}: chain {c + 1}" if rng.random() < 0.1 else "", services.ref(final),
             responsible if rng.random() < 0.9 else ""])  # empty: the final's agency (R-6.2)
-        members = [*support, final]
-        for order, s in enumerate(members, 1):
-            if order == 1:
-                deps: list[int] = []
-            elif order == len(members):  # the final needs the last link and maybe others
-                deps = sorted({order - 1, *rng.sample(range(1, order), min(order - 1, 2))})
-            else:
-                r = rng.random()
-                k = 0 if r < 0.15 else 1 if r < 0.8 else min(2, order - 1)
-                deps = sorted(rng.sample(range(1, order), k))
-            n_ds = cat.datasets[s[0]]
-            picked = rng.sample(range(n_ds), min(n_ds, rng.choice((0, 1, 1, 1, 2))))
-            datasets = [f"{cat.agencies[s[0]].code}:DS-{d + 1:04d}" for d in sorted(picked)]
-            w["chain_links"].writerow([
-                chain_ref, order, ref(s), _join(rng, [str(d) for d in deps]),
-                _join(rng, datasets)])
-            links_written += 1
+        links_written += _chain_links(services, chain_ref, [*support, final], w)
     counts["chains"] = total
     counts["chain_links"] = links_written
+
+
+class _Services:
+    """The country's services, picked at random (uniformly: no hub service)."""
+
+    def __init__(self, cat: _Catalog, rng: random.Random) -> None:
+        self.cat, self.rng = cat, rng
+        sizes = [len(s) for s in cat.services]
+        self.starts, self.count = _starts(sizes), sum(sizes)
+
+    def any(self) -> tuple[int, int]:
+        g = self.rng.randrange(self.count)
+        a = bisect.bisect_right(self.starts, g) - 1
+        return a, g - self.starts[a]
+
+    def ref(self, s: tuple[int, int]) -> str:
+        return f"{self.cat.agencies[s[0]].code}:S-{s[1] + 1:04d}"
+
+
+def _chain_finals(cat: _Catalog, services: _Services, total: int
+                  ) -> tuple[list[tuple[int, int]], set[tuple[int, int]]]:
+    """Finals first, each a service (not an inquiry) and each chain's own; supporting links
+    then avoid them, so chains depend on each other only where CHAIN_REUSE makes them."""
+    finals: list[tuple[int, int]] = []
+    used: set[tuple[int, int]] = set()
+    for _ in range(total):
+        final = services.any()
+        for _ in range(50):
+            if cat.services[final[0]][final[1]][1] and final not in used:
+                break
+            final = services.any()
+        used.add(final)
+        finals.append(final)
+    return finals, used
+
+
+def _supporting(services: _Services, final: tuple[int, int], size: int,
+                used: set[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The chain's supporting links: other services than its final and other chains' finals
+    (when they can be found), the first of another agency."""
+    support: list[tuple[int, int]] = []
+    for attempt in range(200):
+        if len(support) == size - 1:
+            break
+        s = services.any()
+        if s == final or s in support or (s in used and attempt < 150):
+            continue
+        if not support and s[0] == final[0] and attempt < 150:
+            continue  # the first supporting link is another agency's (R-6.1)
+        support.append(s)
+    return support
+
+
+def _reuse_earlier(rng: random.Random, c: int, finals: list[tuple[int, int]],
+                   support: list[tuple[int, int]]) -> None:
+    """The second chain always reuses the first's final, so even a tiny country has one
+    dependency between chains; a later one sometimes (CHAIN_REUSE)."""
+    if c and len(support) > 1 and (c == 1 or rng.random() < CHAIN_REUSE):
+        earlier = finals[rng.randrange(c)]
+        if earlier not in support:
+            support[-1] = earlier  # this chain now depends on an earlier one
+
+
+def _chain_links(services: _Services, chain_ref: str, members: list[tuple[int, int]],
+                 w: dict[str, Any]) -> int:
+    """Write the chain's links, each depending on earlier ones; how many."""
+    cat, rng = services.cat, services.rng
+    for order, s in enumerate(members, 1):
+        deps = _link_deps(rng, order, len(members))
+        n_ds = cat.datasets[s[0]]
+        picked = rng.sample(range(n_ds), min(n_ds, rng.choice((0, 1, 1, 1, 2))))
+        datasets = [f"{cat.agencies[s[0]].code}:DS-{d + 1:04d}" for d in sorted(picked)]
+        w["chain_links"].writerow([
+            chain_ref, order, services.ref(s), _join(rng, [str(d) for d in deps]),
+            _join(rng, datasets)])
+    return len(members)
+
+
+def _link_deps(rng: random.Random, order: int, links: int) -> list[int]:
+    """The earlier links (by order) link `order` of `links` depends on."""
+    if order == 1:
+        return []
+    if order == links:  # the final needs the last link and maybe others
+        return sorted({order - 1, *rng.sample(range(1, order), min(order - 1, 2))})
+    r = rng.random()
+    k = 0 if r < 0.15 else 1 if r < 0.8 else min(2, order - 1)
+    return sorted(rng.sample(range(1, order), k))
 
 
 def main() -> None:

@@ -58,17 +58,19 @@ sys.path.insert(0, str(ROOT))
 from bench import queries as query_bench  # noqa: E402
 from bench.crashkit import Serve, Site  # noqa: E402
 from bench.generate import generate  # noqa: E402
-from catalog import validation  # noqa: E402
+from catalog import shape_reach, validation  # noqa: E402
 from catalog.config import Settings  # noqa: E402
 from catalog.feed import last_change  # noqa: E402
 from catalog.graphmap import graph_to_nodes  # noqa: E402
 from catalog.iris import Iris  # noqa: E402
+from catalog.kinds import sheet_by_name, sheet_for  # noqa: E402
 from catalog.ontology import codelists_graph  # noqa: E402
 from catalog.registry import Registry  # noqa: E402
+from catalog.sheets import header_to_key  # noqa: E402
 from catalog.store import open_store  # noqa: E402
 from catalog.store.falkordb_store import FalkorStore  # noqa: E402
+from catalog.store.inspection import kind_iris  # noqa: E402
 from graph_queries import named  # noqa: E402
-from loaders.schema import SHEET_BY_NAME, header_to_key, sheet_for  # noqa: E402
 from loaders.spreadsheet import read_csv_folder  # noqa: E402
 
 # --reuse of a country loaded with another base IRI: GOVCAT_BENCH_BASE_IRI names it
@@ -209,7 +211,7 @@ def submissions(folder: Path, parts: int) -> list[Path]:
 def first_service(source: Path) -> tuple[dict[str, str], str]:
     """The first service row of a submission (a CSV folder or a workbook) as the PUT body
     takes it (keys or labels, empty cells left out), and the key of its Persian title."""
-    sheet = SHEET_BY_NAME["services"]
+    sheet = sheet_by_name()["services"]
     if source.is_dir():
         [file] = [f for f in source.glob("*.csv") if sheet_for(f.stem) is sheet]
         with file.open(encoding="utf-8-sig", newline="") as f:
@@ -236,7 +238,7 @@ def first_service(source: Path) -> tuple[dict[str, str], str]:
 
 
 def body_key(body: dict[str, str], key: str) -> str:
-    sheet = SHEET_BY_NAME["services"]
+    sheet = sheet_by_name()["services"]
     return next(v for h, v in body.items() if header_to_key(sheet, h) == key)
 
 
@@ -411,7 +413,7 @@ def whole_graph(registry: Registry, data_dir: Path) -> tuple[str, float, int]:
     data = registry.export()
     data += codelists_graph()
     conforms, results, _ = validation.engine()(
-        data, shacl_graph=validation.shapes_graph(), inference="none", advanced=True,
+        data, shacl_graph=shape_reach.shapes_graph(), inference="none", advanced=True,
         allow_warnings=False)
     # the report's own results, as catalog.validation counts them (not nested sh:detail ones)
     n = 0 if conforms else sum(1 for report in results.subjects(RDF.type, SH.ValidationReport)
@@ -480,8 +482,8 @@ def find_wrk() -> tuple[Path, dict[str, str]] | None:
     return (Path(found), {}) if found else None
 
 
-def _sample(rows: list[dict[str, Any]], n: int, rng: random.Random) -> list[str]:
-    iris = sorted(str(r["iri"]) for r in rows)
+def _sample(found: list[str], n: int, rng: random.Random) -> list[str]:
+    iris = sorted(found)
     return rng.sample(iris, min(n, len(iris)))
 
 
@@ -496,8 +498,8 @@ def read_paths(registry: Registry, seed: int) -> list[tuple[str, str]]:
     def path(iri: str) -> str:
         return "/id/" + iri[len(BASE):]  # minted IRIs are percent-encoded already
 
-    def iris(label: str) -> list[dict[str, Any]]:
-        return store.read(f"MATCH (n:{label}) RETURN n.iri AS iri")
+    def iris(label: str) -> list[str]:
+        return kind_iris(store, label)
 
     services = _sample(iris("PublicService"), 60, rng)
     duties = _sample(iris("Duty"), 30, rng)

@@ -26,38 +26,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.store import fresh_registry  # noqa: E402
 from bench.synth import generate  # noqa: E402
 from catalog.graphmap import Node  # noqa: E402
-from catalog.store.port import GraphStore  # noqa: E402
+from catalog.port import GraphStore  # noqa: E402
+from catalog.store.inspection import agency_structure, busiest  # noqa: E402
 from graph_queries import named  # noqa: E402
 from graph_queries.structure import Structure  # noqa: E402
 from loaders.spreadsheet import read_csv_folder, read_workbook  # noqa: E402
 
 DEMO = Path(__file__).resolve().parent.parent / "demo" / "govcat-demo.xlsx"
 
-# Each parameter's pick: the node with the most relationships of the pattern (ties by IRI).
-PICKS = {
-    "service": "MATCH (c:ServiceChain)-[:finalService]->(x) "
-               "MATCH (c)-[:hasLink]->(l) WITH x, count(l) AS n",
-    "duty": "MATCH (s:PublicService)-[:follows]->(x:Duty) WITH x, count(s) AS n",
-    "agency": "MATCH (s:PublicService)-[:agency]->(x) WITH x, count(s) AS n",
-    "chain": "MATCH (x:ServiceChain)-[:hasLink]->(l) WITH x, count(l) AS n",
-    "dataset": "MATCH (f:DataFlow)-[:carriesDataset]->(x) WITH x, count(f) AS n",
-    "system": "MATCH (f:DataFlow)-[:toSystem|fromSystem]->(x) WITH x, count(f) AS n",
-    "units": "MATCH (p:Post)-[:postIn]->(x) WITH x, count(p) AS n",
-}
-
-
-# When a catalog has no chains (the synthetic one), a service is the one with the most duties.
-FALLBACK = {"service": "MATCH (x:PublicService)-[:follows]->(d) WITH x, count(d) AS n"}
-
-
 def pick(store: GraphStore, param: str) -> str | None:
-    for pattern in (PICKS[param], FALLBACK.get(param)):
-        if pattern is None:
-            continue
-        rows = store.read(pattern + " RETURN x.iri AS iri ORDER BY n DESC, iri LIMIT 1")
-        if rows:
-            return str(rows[0]["iri"])
-    return None
+    """Each parameter's pick: the node with the most relationships of its pattern (ties by
+    IRI; catalog.store.inspection.busiest)."""
+    return busiest(store, param)
 
 
 def proposal_for(store: GraphStore) -> Structure | None:
@@ -66,14 +46,7 @@ def proposal_for(store: GraphStore) -> Structure | None:
     agency = pick(store, "agency")
     if agency is None:
         return None
-    units = store.read("MATCH (u:OrganizationalUnit)-[:unitOf]->(:Resource {iri: $a}) "
-                       "OPTIONAL MATCH (u)-[:subOrganizationOf]->(p:OrganizationalUnit) "
-                       "RETURN u.iri AS iri, p.iri AS parent", {"a": agency})
-    posts = store.read("MATCH (p:Post)-[:agency]->(:Resource {iri: $a}) "
-                       "OPTIONAL MATCH (p)-[:postIn]->(u:OrganizationalUnit) "
-                       "RETURN p.iri AS iri, u.iri AS unit", {"a": agency})
-    held = store.read("MATCH (e:Employee)-[:holds]->(p:Post)-[:agency]->(:Resource {iri: $a}) "
-                      "RETURN e.iri AS iri, collect(p.iri) AS posts", {"a": agency})
+    units, posts, held = agency_structure(store, agency)
     sizes: dict[str, int] = {}
     for p in posts:
         sizes[p["unit"]] = sizes.get(p["unit"], 0) + 1

@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from catalog.access.accounts import Accounts  # noqa: E402
 from catalog.access.principals import Unauthenticated  # noqa: E402
-from catalog.resources import LABELS  # noqa: E402
+from catalog.kinds import by_api  # noqa: E402
 from catalog.store.falkordb_server import FalkorServer  # noqa: E402
 from graph_queries import named  # noqa: E402
 from loaders.submission import read_submission  # noqa: E402
@@ -351,7 +351,7 @@ def cypher_injection(b: Bench, n: int) -> None:
     payloads = [p.replace("\x00", "") or "x" for p in payloads]  # NUL: refused at the door
     auditor = b.world.as_("auditor")
     queries = [q for q in named.catalog_of_queries().values() if q.name != "compare-structure"]
-    kinds = list(LABELS)
+    kinds = list(by_api())
     made = b.world.http.post("/queries/saved", json={
         "name": "bench-probe", "cypher": "MATCH (n:Resource) WHERE n.iri = $x RETURN n.iri",
         "description": "x", "params": ["x"]}, headers=auditor)

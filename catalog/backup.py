@@ -65,9 +65,9 @@ from catalog.access.accounts import sealed_from_plain
 from catalog.access.credentials import KEY_ENV, KEY_FILE, Sealer
 from catalog.graphmap import Node, node_from_pairs, node_triples
 from catalog.ontology import RESOURCE_LABEL, mapping
+from catalog.port import GraphStore, StoreChange, StoreError
 from catalog.registry import Registry
 from catalog.store import credentials_cypher, cypher
-from catalog.store.port import GraphStore, StoreChange, StoreError
 from catalog.store.rows import node_from_row
 from catalog.trail_chain import Head, TrailChain
 
@@ -513,25 +513,13 @@ def read_archive(source: Path | IO[bytes]) -> Archive:
 
 def _read_tar(source: Path | IO[bytes]) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
-    declared: dict[str, Any] | None = None
     try:
         with (tarfile.open(source, mode="r:gz") if isinstance(source, Path)
               else tarfile.open(fileobj=source, mode="r:gz")) as tar:
+            declared: dict[str, Any] | None = None
             for member in tar:
-                name = member.name
-                if not member.isfile() or name in files or name not in (MANIFEST, *PARTS):
-                    raise _foreign(f"it holds {name!r}", f"«{name}» در آن است")
-                if name == MANIFEST:
-                    if member.size > MANIFEST_MAX_BYTES:
-                        raise _foreign("its manifest is too large", "فهرست آن بیش از اندازه است")
-                    declared = _manifest(_member(tar, member))["parts"]
-                elif declared is None:
-                    raise _foreign("its manifest does not come first",
-                                   "فهرست پشتیبان نخستین بخش آن نیست")
-                elif member.size != declared.get(name, {}).get("bytes"):
-                    raise _damaged(f"part {name} does not have the size its manifest gives",
-                                   f"اندازهٔ بخش {name} با فهرست پشتیبان نمی‌خواند")
-                files[name] = _member(tar, member)
+                declared = _check_member(member, files, declared, tar)
+                files[member.name] = _member(tar, member)
     except BackupError:
         raise
     except FileNotFoundError:
@@ -542,6 +530,28 @@ def _read_tar(source: Path | IO[bytes]) -> dict[str, bytes]:
     if MANIFEST not in files:
         raise _foreign("it has no manifest.json", "manifest.json ندارد")
     return files
+
+
+def _check_member(member: tarfile.TarInfo, files: Mapping[str, bytes],
+                  declared: dict[str, Any] | None,
+                  tar: tarfile.TarFile) -> dict[str, Any] | None:
+    """Refuse a member that is not a part, a repeated one, or one before the manifest or of
+    another size than the manifest gives; returns the parts the manifest declares (once it is
+    read: the manifest comes first)."""
+    name = member.name
+    if not member.isfile() or name in files or name not in (MANIFEST, *PARTS):
+        raise _foreign(f"it holds {name!r}", f"«{name}» در آن است")
+    if name == MANIFEST:
+        if member.size > MANIFEST_MAX_BYTES:
+            raise _foreign("its manifest is too large", "فهرست آن بیش از اندازه است")
+        parts: dict[str, Any] = _manifest(_member(tar, member))["parts"]
+        return parts
+    if declared is None:
+        raise _foreign("its manifest does not come first", "فهرست پشتیبان نخستین بخش آن نیست")
+    if member.size != declared.get(name, {}).get("bytes"):
+        raise _damaged(f"part {name} does not have the size its manifest gives",
+                       f"اندازهٔ بخش {name} با فهرست پشتیبان نمی‌خواند")
+    return declared
 
 
 def _member(tar: tarfile.TarFile, member: tarfile.TarInfo) -> bytes:

@@ -15,6 +15,7 @@ record (`carry_decided`) and is judged as what it would become.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
@@ -25,15 +26,43 @@ from catalog.ontology import mapping
 from catalog.problems import Problem
 from catalog.vocab import ADMS, GC, concept
 
+
 # Store label → (issued ID property, its column, requirement).
-ISSUED = {"Duty": ("dutyId", "duty_id", "R-3.2"), "PublicService": ("serviceId", "service_id",
-                                                                   "R-4.2")}
+@dataclass(frozen=True)
+class IssuedKind:
+    """How IDs of one kind of record are issued (format documented in ADR 0005)."""
+
+    step: int
+    label: str
+    prop: str
+    column: str  # the sheet's column of the ID
+    letter: str
+    width: int
+    requirement: str
+
+
+DUTY = IssuedKind(1, "Duty", "dutyId", "duty_id", "D", 4, "R-3.2")
+SERVICE = IssuedKind(2, "PublicService", "serviceId", "service_id", "S", 5, "R-4.2")
+KINDS = {DUTY.step: DUTY, SERVICE.step: SERVICE}
+# Store label → (ID property, its column, the rule that issues it).
+ISSUED = {k.label: (k.prop, k.column, k.requirement) for k in KINDS.values()}
 LEGACY = ("legacyId", "legacy_id")
 # Statuses only the cycle sets; a steward writes draft (the default) or withdrawn.
 CYCLE_STATUSES = frozenset({"submitted", "approved", "rejected"})
 APPROVED = concept("status", "approved")
 DRAFT = concept("status", "draft")
 WITHDRAWN = concept("status", "withdrawn")
+
+# The nodes the cycle keeps beside the records (ADR 0007), by their labels: written only by the
+# cycle's actions (catalog.cycle.obligations), so no file may load them (catalog.registry) and
+# the shapes do not judge them (catalog.validation); the store's statements name them too.
+OBLIGATION = "Obligation"  # gc:Obligation, a deadline clock started by an event
+REPRESENTATIVE = "Representative"  # gc:Representative ⊂ org:Membership (R-19)
+PERFORMANCE_REPORT = "PerformanceReport"  # gc:PerformanceReport ⊂ prov:Entity (R-19)
+MONITORING_REPORT = "MonitoringReport"  # gc:MonitoringReport ⊂ prov:Entity (R-18)
+OBLIGATION_LABELS = frozenset({OBLIGATION, REPRESENTATIVE, PERFORMANCE_REPORT,
+                               MONITORING_REPORT})
+REPORT_LABELS = (PERFORMANCE_REPORT, MONITORING_REPORT)
 
 
 def status_of(node: Node | None) -> str | None:

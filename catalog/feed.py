@@ -4,13 +4,13 @@ client that polls with its last cursor never misses or double-counts a change.""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from catalog.access.principals import OPERATOR, Principal
 from catalog.access.visibility import kind_visible
 from catalog.registry import TRAIL_LABELS, Registry
-from catalog.store import cypher
 from catalog.trail_chain import Head, TrailChain
 
 
@@ -29,22 +29,19 @@ def changes(registry: Registry, after: int = 0, limit: int = 500,
     """Changes after `after`. With a `reader`, only records of kinds it may see are named;
     a record of such a kind that it may no longer see (e.g. no longer approved) is still
     named, so the reader re-reads it, gets 404, and drops it."""
-    rows = registry.store.read(cypher.CHANGES, {"after": after, "limit": limit})
     found = []
-    for r in rows:
+    for c in registry.store.changes_after(after, limit):
         # A deleted record is gone from the graph: its event keeps its IRI and kind (ADR 0009);
         # a client re-reads it, gets 404, and drops it.
-        gone = [[iri, [label]] for iri, label in zip(r.get("deleted") or [],
-                                                     r.get("deleted_labels") or [],
-                                                     strict=False)]
-        deleted = _catalog_records(gone, reader)
-        found.append(Change(int(r["seq"]), r["iri"], r["action"], r["at"],
-                            tuple(sorted({*_catalog_records(r["records"], reader), *deleted})),
+        deleted = _catalog_records([(iri, [label]) for iri, label in c.deleted], reader)
+        found.append(Change(c.seq, c.event, c.action, c.at,
+                            tuple(sorted({*_catalog_records(c.records, reader), *deleted})),
                             deleted))
     return found
 
 
-def _catalog_records(pairs: list[list[Any]], reader: Principal | None) -> tuple[str, ...]:
+def _catalog_records(pairs: Iterable[Sequence[Any]], reader: Principal | None
+                     ) -> tuple[str, ...]:
     """The catalog records a change touched; the cycle's own nodes (steps, clocks) are read
     from the cycle's routes, as in a snapshot (Registry.export)."""
     return tuple(sorted(str(iri) for iri, labels in pairs
@@ -54,8 +51,7 @@ def _catalog_records(pairs: list[list[Any]], reader: Principal | None) -> tuple[
 
 def last_change(registry: Registry) -> int:
     """The cursor of the newest committed change (0: none yet)."""
-    rows = registry.store.read(cypher.LAST_CHANGE, {"commit_counter": cypher.COMMITS_KEY})
-    return int(rows[0]["seq"]) if rows else 0
+    return registry.store.last_change()
 
 
 def trail_head(registry: Registry) -> Head:

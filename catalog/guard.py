@@ -18,18 +18,19 @@ from catalog.access.ownership import new_parents, owners
 from catalog.access.policy import Act, Policy
 from catalog.access.principals import AGENCY_ROLES, Forbidden, Principal
 from catalog.changeset import ChangeSet, Origin
-from catalog.cycle import Cycle, Event, Issued, State, StepStatus, reports
+from catalog.cycle import reports
 from catalog.cycle.changes import Changes
 from catalog.cycle.deadlines import Period
-from catalog.cycle.engine import KINDS
+from catalog.cycle.engine import KINDS, Cycle, Event, Issued, StepStatus
 from catalog.cycle.obligations import Appointment, Deadline, Obligation, Obligations, Report
 from catalog.cycle.reports import MonitoringReport
+from catalog.cycle.states import State
 from catalog.decided import decided_problems
 from catalog.graphmap import Node, nodes_to_graph
 from catalog.legacy import LegacyRow, record_legacy
+from catalog.port import Row
 from catalog.problems import Problem, Rejected
 from catalog.registry import TRAIL_LABELS, Outcome, Registry, Version, WorkingVersion
-from catalog.store.port import Row
 
 
 class Guard:

@@ -26,6 +26,13 @@ class Iris:
     def _mint(self, *segments: str) -> URIRef:
         return URIRef(self.base + "/".join(_seg(s) for s in segments))
 
+    def pattern(self, pattern: str, values: dict[str, str]) -> URIRef:
+        """An IRI by a kind's pattern (catalog.kind.Kind.iri): each `{column}` segment is the
+        row's cell, an `AGENCY:ref` cell written `AGENCY.ref` as data-flow IRIs are."""
+        return self._mint(*(
+            values[seg[1:-1]].replace(":", ".") if seg.startswith("{") else seg
+            for seg in pattern.split("/")))
+
     def agency(self, code: str) -> URIRef:
         return self._mint("agency", code)
 

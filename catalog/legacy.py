@@ -20,7 +20,6 @@ from catalog.changeset import ChangeSet, Origin
 from catalog.graphmap import nodes_to_graph
 from catalog.problems import Problem, Rejected
 from catalog.registry import Outcome, Registry
-from catalog.store import cypher
 from catalog.text import normalize_key
 
 ACTION = "legacy-import"
@@ -123,13 +122,12 @@ def _duplicates(registry: Registry, targets: dict[str, tuple[LegacyRow, str]]
     for scheme in {row.scheme for row, _ in targets.values()}:
         wanted = {identifier: iri for iri, (row, identifier) in targets.items()
                   if row.scheme == scheme}
-        for r in registry.store.read(cypher.LEGACY_HOLDERS,
-                                     {"scheme": scheme, "ids": sorted(wanted)}):
-            if r["iri"] != wanted[r["id"]]:
-                row = targets[wanted[r["id"]]][0]
+        for held, holder in registry.store.legacy_holders(scheme, sorted(wanted)):
+            if holder != wanted[held]:
+                row = targets[wanted[held]][0]
                 problems.append(_problem(row, "identifier",
-                                         f"{r['id']} is already held by {r['iri']}",
-                                         f"«{r['id']}» پیش‌تر از آنِ {r['iri']} است"))
+                                         f"{held} is already held by {holder}",
+                                         f"«{held}» پیش‌تر از آنِ {holder} است"))
     return problems
 
 

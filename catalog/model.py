@@ -1,6 +1,6 @@
 """Input records: one pydantic model per kind of thing a steward registers.
 
-Field names are the spreadsheet keys (loaders/schema.py, a published contract). Text is
+Field names are the spreadsheet keys (catalog/sheets.py, a published contract). Text is
 normalized on the way in (catalog.text); dates may be Solar Hijri or ISO (catalog.jalali).
 Cardinality rules that the regulation states (a service maps to one or more duties, R-4.1)
 are left to the SHACL shapes, so their messages cite the requirement.
@@ -289,18 +289,3 @@ class ChainLink(Record):
     # The links it waits for: by order (2) or by the service they deliver (SABT:S-01).
     depends_on: Annotated[tuple[Dependency, ...], BeforeValidator(_split)] = ()
     datasets: QualifiedList = ()
-
-
-RECORD_TYPES: dict[str, type[Record]] = {
-    "agencies": Agency,
-    "units": Unit,
-    "posts": Post,
-    "employees": Employee,
-    "duties": Duty,
-    "services": Service,
-    "information_systems": InformationSystem,
-    "datasets": Dataset,
-    "data_flows": DataFlow,
-    "chains": Chain,
-    "chain_links": ChainLink,
-}

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
+from catalog.kind import extensions
 from catalog.vocab import ONTOLOGY_DIR, PREFIXES
 
 RESOURCE_LABEL = "Resource"
@@ -50,15 +52,20 @@ def _expand(value: str, prefixes: dict[str, str]) -> str:
     return value
 
 
-def _context() -> dict[str, object]:
+@cache
+def context() -> dict[str, Any]:
+    """govcat's JSON-LD context (ontology/context.jsonld), with the terms of the kinds declared
+    outside it (catalog.kind, ADR 0022): what the API serves and the store mapping reads."""
     with (ONTOLOGY_DIR / "context.jsonld").open(encoding="utf-8") as f:
         ctx = json.load(f)["@context"]
     if isinstance(ctx, list):  # a context may be a list of maps; merge them in order
-        merged: dict[str, object] = {}
+        merged: dict[str, Any] = {}
         for part in ctx:
             merged.update(part)
         ctx = merged
     assert isinstance(ctx, dict)
+    for kind in extensions():
+        ctx.update(kind.context)
     return ctx
 
 
@@ -66,6 +73,9 @@ def _context() -> dict[str, object]:
 def ontology_graph() -> Graph:
     g = Graph()
     g.parse(ONTOLOGY_DIR / "govcat.ttl", format="turtle")
+    for kind in extensions():  # kinds declared outside ontology/ (ADR 0022)
+        if kind.ontology:
+            g.parse(data=kind.ontology, format="turtle")
     return g
 
 
@@ -78,7 +88,7 @@ def codelists_graph() -> Graph:
 
 @cache
 def mapping() -> Mapping:
-    ctx = _context()
+    ctx = context()
     prefixes = {k: v for k, v in ctx.items() if isinstance(v, str) and v.endswith(("/", "#"))}
     onto = ontology_graph()
     terms: dict[str, Term] = {}

@@ -15,17 +15,23 @@ from rdflib.namespace import DCAT, DCTERMS, ORG, RDF, SKOS, XSD
 from catalog import model as m
 from catalog.changeset import ChangeSet, Origin
 from catalog.iris import Iris
+from catalog.kind import Kind, Mapper
+from catalog.ontology import Term, mapping
+from catalog.sheets import Column
 from catalog.vocab import ADMS, CPSV, CV, ELI, GC, concept
 
 AgencyLookup = Callable[[URIRef], URIRef | None]
+# The IRI a reference cell names: (the sheet it points to, the cell, the row's agency).
+TargetLookup = Callable[[str, str, str | None], URIRef]
 # A stored chain's links and the service each delivers (a link named by its service, R-6.1).
 LinksLookup = Callable[[URIRef], dict[URIRef, URIRef]]
 
 
 @dataclass
-class _Builder:
+class Builder:
     iris: Iris
     lookup: AgencyLookup
+    target: TargetLookup
     cs: ChangeSet = field(default_factory=ChangeSet)
     owner: dict[URIRef, URIRef] = field(default_factory=dict)
     # The submission's chain links, by chain: link → service.
@@ -68,7 +74,43 @@ class _Builder:
         return self.owner.get(iri) or self.lookup(iri)
 
 
-def _agency(b: _Builder, r: m.Agency, o: Origin) -> None:
+def from_columns(kind: Kind) -> Mapper:
+    """The mapper of a kind whose columns name their properties (`Column.term`): a text cell
+    becomes a literal (tagged fa, or en for a `*_en` column, when the term is language-tagged),
+    an enum cell its code-list concept, a reference cell the IRI of the record it names; the
+    subject is minted by the kind's IRI pattern and owned by its owner column (ADR 0022)."""
+    columns = [c for c in kind.sheet.columns if c.term]
+
+    def to_rdf(b: Builder, record: m.Record, origin: Origin) -> None:
+        values = record.model_dump()
+        owner = values.get(kind.owner)
+        keys = {k: str(v) for k, v in values.items() if isinstance(v, str | int)}
+        agency = b.iris.agency(owner) if owner else None
+        s = b.subject(b.iris.pattern(kind.iri, keys), kind.cls, origin, agency)
+        terms = mapping().terms
+        for col in columns:
+            term = terms[str(col.term)]
+            cells = values.get(col.key)
+            items = cells if isinstance(cells, tuple | list) else [cells]
+            b.add(s, term.iri, None, col.key)  # an empty cell is reported at its column
+            for value in (v for v in items if v is not None):
+                b.add(s, term.iri, _object(b, col, term, value, owner), col.key)
+
+    return to_rdf
+
+
+def _object(b: Builder, col: Column, term: Term, value: object,
+            owner: str | None) -> URIRef | Literal:
+    if col.target is not None:
+        return b.target(col.target, str(value), owner)
+    if col.scheme is not None:
+        return URIRef(concept(col.scheme, str(value)))
+    if term.is_lang:
+        return Literal(str(value), lang="en" if col.key.endswith("_en") else "fa")
+    return Literal(value, datatype=term.datatype)
+
+
+def agency(b: Builder, r: m.Agency, o: Origin) -> None:
     s = b.subject(b.iris.agency(r.code), CV.PublicOrganisation, o, None)
     b.add(s, DCTERMS.identifier, Literal(r.code), "code")
     b.text(s, SKOS.prefLabel, r.name_fa, r.name_en, "name_fa")
@@ -79,7 +121,7 @@ def _agency(b: _Builder, r: m.Agency, o: Origin) -> None:
     b.refs(s, GC.delegatesTo, map(b.iris.agency, r.delegates_to), "delegates_to")
 
 
-def _unit(b: _Builder, r: m.Unit, o: Origin) -> None:
+def unit(b: Builder, r: m.Unit, o: Origin) -> None:
     agency = b.iris.agency(r.agency_code)
     s = b.subject(b.iris.unit(r.id), ORG.OrganizationalUnit, o, agency)
     b.add(s, DCTERMS.identifier, Literal(r.id), "id")
@@ -90,7 +132,7 @@ def _unit(b: _Builder, r: m.Unit, o: Origin) -> None:
         b.add(s, ORG.subOrganizationOf, b.iris.unit(r.parent_id), "parent_id")
 
 
-def _post(b: _Builder, r: m.Post, o: Origin) -> None:
+def post(b: Builder, r: m.Post, o: Origin) -> None:
     unit = b.iris.unit(r.unit_id)
     agency = b.iris.agency(r.agency_code) if r.agency_code else b.agency_of(unit)
     s = b.subject(b.iris.post(r.id), ORG.Post, o, agency)
@@ -99,7 +141,7 @@ def _post(b: _Builder, r: m.Post, o: Origin) -> None:
     b.add(s, ORG.postIn, unit, "unit_id")
 
 
-def _employee(b: _Builder, r: m.Employee, o: Origin) -> None:
+def employee(b: Builder, r: m.Employee, o: Origin) -> None:
     posts = [b.iris.post(p) for p in r.post_id]
     agency = b.iris.agency(r.agency_code) if r.agency_code else next(
         (a for a in map(b.agency_of, posts) if a is not None), None)
@@ -108,7 +150,7 @@ def _employee(b: _Builder, r: m.Employee, o: Origin) -> None:
     b.refs(s, ORG.holds, posts, "post_id")
 
 
-def _duty(b: _Builder, r: m.Duty, o: Origin) -> None:
+def duty(b: Builder, r: m.Duty, o: Origin) -> None:
     agency = b.iris.agency(r.agency_code)
     s = b.subject(b.iris.owned("duty", r.agency_code, r.ref), GC.Duty, o, agency)
     b.add(s, GC.ref, Literal(r.ref), "ref")
@@ -120,7 +162,7 @@ def _duty(b: _Builder, r: m.Duty, o: Origin) -> None:
           "changed_on")
 
 
-def _law(b: _Builder, text: str, origin: Origin) -> URIRef:
+def _law(b: Builder, text: str, origin: Origin) -> URIRef:
     """The legal resource a duty implements (R-3.1): one node per distinct legal text."""
     law = b.iris.law(text)
     b.cs.graph.add((law, RDF.type, ELI.LegalResource))
@@ -129,7 +171,7 @@ def _law(b: _Builder, text: str, origin: Origin) -> URIRef:
     return law
 
 
-def _service(b: _Builder, r: m.Service, o: Origin) -> None:
+def service(b: Builder, r: m.Service, o: Origin) -> None:
     agency = b.iris.agency(r.agency_code)
     s = b.subject(b.iris.owned("service", r.agency_code, r.ref), CPSV.PublicService, o, agency)
     b.add(s, GC.ref, Literal(r.ref), "ref")
@@ -147,7 +189,7 @@ def _service(b: _Builder, r: m.Service, o: Origin) -> None:
     b.add(s, GC.legacyId, Literal(r.legacy_id) if r.legacy_id else None, "legacy_id")
 
 
-def _system(b: _Builder, r: m.InformationSystem, o: Origin) -> None:
+def system(b: Builder, r: m.InformationSystem, o: Origin) -> None:
     agency = b.iris.agency(r.agency_code)
     s = b.subject(b.iris.owned("system", r.agency_code, r.ref), GC.InformationSystem, o, agency)
     b.add(s, GC.ref, Literal(r.ref), "ref")
@@ -158,7 +200,7 @@ def _system(b: _Builder, r: m.InformationSystem, o: Origin) -> None:
            [b.iris.qualified("service", x, r.agency_code) for x in r.services], "services")
 
 
-def _dataset(b: _Builder, r: m.Dataset, o: Origin) -> None:
+def dataset(b: Builder, r: m.Dataset, o: Origin) -> None:
     agency = b.iris.agency(r.agency_code)
     s = b.subject(b.iris.owned("dataset", r.agency_code, r.ref), DCAT.Dataset, o, agency)
     b.add(s, GC.ref, Literal(r.ref), "ref")
@@ -179,7 +221,7 @@ def _pair(ref: str) -> tuple[str, str]:
     return agency, local
 
 
-def _flow(b: _Builder, r: m.DataFlow, o: Origin) -> None:
+def flow(b: Builder, r: m.DataFlow, o: Origin) -> None:
     src, dst, ds = _pair(r.from_system), _pair(r.to_system), _pair(r.dataset)
     s = b.subject(b.iris.flow(src, dst, ds), GC.DataFlow, o, b.iris.agency(src[0]))
     b.add(s, GC.fromSystem, b.iris.owned("system", *src), "from_system")
@@ -188,7 +230,7 @@ def _flow(b: _Builder, r: m.DataFlow, o: Origin) -> None:
     b.text(s, DCTERMS.description, r.purpose_fa, None, "purpose_fa")
 
 
-def _chain(b: _Builder, r: m.Chain, o: Origin) -> None:
+def chain(b: Builder, r: m.Chain, o: Origin) -> None:
     final_agency, _ = _pair(r.final_service)
     # R-6.2: when the sheet leaves it empty, the final service's agency is responsible.
     responsible = b.iris.agency(r.responsible_agency or final_agency)
@@ -199,7 +241,7 @@ def _chain(b: _Builder, r: m.Chain, o: Origin) -> None:
     b.add(s, GC.responsibleAgency, responsible, "responsible_agency")
 
 
-def _chain_link(b: _Builder, r: m.ChainLink, o: Origin) -> None:
+def chain_link(b: Builder, r: m.ChainLink, o: Origin) -> None:
     chain = b.iris.chain(r.chain_ref)
     s = b.subject(b.iris.chain_link(r.chain_ref, r.order), GC.ChainLink, o, b.agency_of(chain))
     b.add(chain, GC.hasLink, s, "chain_ref")
@@ -215,40 +257,28 @@ def _chain_link(b: _Builder, r: m.ChainLink, o: Origin) -> None:
            "datasets")
 
 
-_MAPPERS: dict[type[m.Record], Callable[[_Builder, m.Record, Origin], None]] = {
-    m.Agency: _agency,  # type: ignore[dict-item]
-    m.Unit: _unit,  # type: ignore[dict-item]
-    m.Post: _post,  # type: ignore[dict-item]
-    m.Employee: _employee,  # type: ignore[dict-item]
-    m.Duty: _duty,  # type: ignore[dict-item]
-    m.Service: _service,  # type: ignore[dict-item]
-    m.InformationSystem: _system,  # type: ignore[dict-item]
-    m.Dataset: _dataset,  # type: ignore[dict-item]
-    m.DataFlow: _flow,  # type: ignore[dict-item]
-    m.Chain: _chain,  # type: ignore[dict-item]
-    m.ChainLink: _chain_link,  # type: ignore[dict-item]
-}
-
-
 def to_changeset(
     records: Iterable[tuple[m.Record, Origin]], iris: Iris, lookup: AgencyLookup,
+    mapper_of: Callable[[m.Record], Mapper], target: TargetLookup,
     links: LinksLookup | None = None,
 ) -> ChangeSet:
-    """Records in dependency order (agencies, units, posts, … as in loaders.schema.SHEETS).
+    """Records in dependency order (agencies, units, posts, … as catalog.kinds declares them),
+    each mapped by its kind's mapper (`mapper_of`); `target` mints the IRI a reference cell
+    names (catalog.kinds.changeset gives both).
 
     `lookup` answers the agency of a unit, post or chain already in the store, for records
     whose agency the sheet leaves to be derived (a post's agency is its unit's). `links`
     answers a stored chain's links and their services, for a link that waits for a service
     (_resolve_waits).
     """
-    b = _Builder(iris, lookup)
+    b = Builder(iris, lookup, target)
     for record, origin in records:
-        _MAPPERS[type(record)](b, record, origin)
+        mapper_of(record)(b, record, origin)
     _resolve_waits(b, links)
     return b.cs
 
 
-def _resolve_waits(b: _Builder, links: LinksLookup | None) -> None:
+def _resolve_waits(b: Builder, links: LinksLookup | None) -> None:
     """A chain link's depends_on may name the service it waits for (AGENCY:ref) instead of the
     order of the link that delivers it (R-6.1): it then depends on every other link of the
     same chain delivering that service, in this submission or stored (the submission's

@@ -22,21 +22,20 @@ from rdflib.namespace import RDF, SKOS
 from catalog import model as m
 from catalog.access.principals import OPERATOR, Principal
 from catalog.changeset import ChangeSet, Origin
-from catalog.decided import ISSUED, carry_decided, is_approved
+from catalog.decided import ISSUED, OBLIGATION_LABELS, carry_decided, is_approved
 from catalog.graphmap import MappingError, Node, graph_to_nodes, node_from_pairs, nodes_to_graph
 from catalog.iris import Iris
+from catalog.kinds import changeset as records_to_rdf
 from catalog.ontology import bind_prefixes, codelists_graph, mapping
-from catalog.problems import Problem, Rejected
-from catalog.records_rdf import to_changeset
-from catalog.store import cypher
-from catalog.store.obligations_cypher import OBLIGATION_LABELS
-from catalog.store.port import (
+from catalog.port import (
+    ChangeEvent,
     GraphStore,
     StaleVersion,
     StoreChange,
     check_expected,
     record_version,
 )
+from catalog.problems import Problem, Rejected
 from catalog.trail_chain import TrailChain
 from catalog.validation import unseen, validate
 from catalog.vocab import GC
@@ -45,7 +44,7 @@ from catalog.vocab import GC
 RETRIES = 10
 
 # Store label → property of the ID the cycle issues on approval (catalog.cycle).
-ISSUED_PROPS = {label: prop for label, prop in cypher.ISSUED_KINDS}
+ISSUED_PROPS = {label: spec[0] for label, spec in ISSUED.items()}
 
 
 @dataclass(frozen=True)
@@ -95,7 +94,7 @@ class Registry:
     # -- writes -------------------------------------------------------------------------------
 
     def changeset(self, records: Iterable[tuple[m.Record, Origin]]) -> ChangeSet:
-        return to_changeset(records, self.iris, self._stored_agency, self._stored_links)
+        return records_to_rdf(records, self.iris, self._stored_agency, self._stored_links)
 
     def check(self, cs: ChangeSet, known: Mapping[str, Node | None] | None = None,
               in_place: bool = False) -> list[Problem]:
@@ -157,7 +156,7 @@ class Registry:
         change event and the new versions of the records it changed (R-16). Records equal to
         their stored version are left alone: loading a file twice changes nothing.
 
-        `expect`: the versions some of its records must have (catalog.store.port.StoreChange;
+        `expect`: the versions some of its records must have (catalog.port.StoreChange;
         If-Match, ADR 0009), checked on what is read here and again inside the write.
 
         A change to an approved duty or service is stored as its working version, the record
@@ -187,14 +186,15 @@ class Registry:
         links = [(str(s), term, str(o)) for s, term, o in _links_of_unreplaced(cs)]
         if not different and not links:
             return Outcome(0, {}, unchanged=len(nodes))
-        after = self._change_event(cs, changed, actor, action, working)
+        event = self._change_event(cs, changed, actor, action, working)
         # An issued ID is kept from the stored record (_keep_issued_id): the write expects that
         # record unchanged, so an ID issued meanwhile is never overwritten; a working version
         # is written against the approved record it was read from.
         held = {n.iri: record_version(old) for n in different
                 if n.label in ISSUED_PROPS and (old := stored.get(n.iri)) is not None
                 and (n.iri in proposing or not old.props.get(ISSUED_PROPS[n.label]))}
-        self.store.apply(StoreChange(changed, links, after, expect={**held, **(expect or {})}))
+        self.store.commit_change(
+            StoreChange(changed, links, expect={**held, **(expect or {})}), event)
         TrailChain(self.store).after_write()  # the change event joins the hash chain (ADR 0017)
         counts: dict[str, int] = {}
         for n in different:
@@ -202,7 +202,7 @@ class Registry:
         edited = [n for n in different if n.label == "Duty" and (
             (old := stored.get(n.iri)) is not None and old.props.get("dutyId"))]
         return Outcome(len(different), counts, unchanged=len(nodes) - len(different),
-                       event=after[0][1]["event"]["iri"],
+                       event=event.iri,
                        edited_issued_duties=tuple(n.iri for n in edited),
                        duty_changed_on=tuple((n.iri, _text(n.props.get("changedOn")))
                                              for n in edited),
@@ -213,15 +213,9 @@ class Registry:
         version turned down, ADR 0015); returns the event's IRI."""
         event = str(self.iris.event(str(uuid.uuid4())))
         agencies = [a for n in self.store.describe([iri]) for a in n.rels.get("agency", ())]
-        self.store.apply(StoreChange([], after=[
-            (cypher.COMMIT, {
-                "agent": str(self.iris.agent(actor.name)), "actor": actor.name,
-                "event": {"iri": event, "action": action, "reason": reason[:4000],
-                          "endedAtTime": datetime.now(UTC).isoformat()},
-                "association": {"iri": event + "/association",
-                                "actingAs": actor.role.value},
-                "agencies": agencies, "commit_counter": cypher.COMMITS_KEY}),
-            (cypher.EVENT_USED, {"event": event, "record": iri})]))
+        self.store.commit_change(StoreChange([]), ChangeEvent(
+            event, action, datetime.now(UTC).isoformat(), str(self.iris.agent(actor.name)),
+            actor.name, actor.role.value, agencies, reason=reason[:4000], used=[iri]))
         TrailChain(self.store).after_write()  # ADR 0017
         return event
 
@@ -231,31 +225,20 @@ class Registry:
             yield from self.store.describe(wanted[start:start + page])
 
     def _change_event(self, cs: ChangeSet, changed: list[Node], actor: Principal,
-                      action: str, working: list[Node] | None = None, page: int = 5000
-                      ) -> list[tuple[str, dict[str, Any]]]:
-        """The statements that record this change (cypher.COMMIT, cypher.VERSIONS, and
-        cypher.WORKING_VERSIONS for changes proposed to approved records)."""
+                      action: str, working: list[Node] | None = None) -> ChangeEvent:
+        """The change event that records this change, with the versions of the records it
+        writes and of the changes it proposes to approved records (working versions)."""
         event = str(self.iris.event(str(uuid.uuid4())))
         sources = sorted({o.source for o in cs.subjects.values() if o.source})
-        props: dict[str, Any] = {"iri": event, "action": action,
-                                 "endedAtTime": datetime.now(UTC).isoformat()}
-        if sources:
-            props["source"] = ", ".join(sources)[:500]
         touched = changed + (working or [])
         agencies = sorted({a for n in touched for a in n.rels.get("agency", ())}
                           | {n.iri for n in touched if n.label == "PublicOrganisation"})
-        statements: list[tuple[str, dict[str, Any]]] = [(cypher.COMMIT, {
-            "agent": str(self.iris.agent(actor.name)), "actor": actor.name, "event": props,
-            "association": {"iri": event + "/association", "actingAs": actor.role.value},
-            "agencies": agencies, "commit_counter": cypher.COMMITS_KEY})]
-        versions = [{"iri": n.iri, "content": node_json(n)} for n in changed]
-        for start in range(0, len(versions), page):
-            statements.append((cypher.VERSIONS,
-                               {"event": event, "records": versions[start:start + page]}))
-        if working:
-            statements.append((cypher.WORKING_VERSIONS, {"event": event, "records": [
-                {"iri": n.iri, "content": node_json(n)} for n in working]}))
-        return statements
+        return ChangeEvent(
+            event, action, datetime.now(UTC).isoformat(), str(self.iris.agent(actor.name)),
+            actor.name, actor.role.value, agencies,
+            source=", ".join(sources)[:500] if sources else None,
+            versions=[(n.iri, node_json(n)) for n in changed],
+            working=[(n.iri, node_json(n)) for n in working or ()])
 
     def _stored_agency(self, iri: URIRef) -> URIRef | None:
         for node in self.store.describe([str(iri)]):
@@ -278,8 +261,7 @@ class Registry:
         known = mapping()
         subjects = {s for s, c in codes.subject_objects(RDF.type)
                     if c in (SKOS.Concept, SKOS.ConceptScheme) and isinstance(s, URIRef)}
-        stored = self.store.read(cypher.COUNT_IRIS, {"iris": sorted(map(str, subjects))})
-        if stored and stored[0]["n"] == len(subjects):
+        if self.store.count_stored(sorted(map(str, subjects))) == len(subjects):
             return
         g = Graph()
         for s, p, o in codes:
@@ -311,11 +293,10 @@ class Registry:
     def versions(self, iri: str) -> list[Version]:
         """The versions of a record its writes left, oldest first: (change number, time,
         RDF of the record as that change wrote it, whether it is a working version)."""
-        rows = self.store.read(cypher.RECORD_VERSIONS, {"iri": iri})
-        return [Version(int(r["seq"]), str(r["at"]),
-                        nodes_to_graph([node_from_json(r["content"])], bind_prefixes(Graph())),
-                        bool(r["working"]))
-                for r in rows]
+        return [Version(v.seq, v.at,
+                        nodes_to_graph([node_from_json(v.content)], bind_prefixes(Graph())),
+                        v.working)
+                for v in self.store.record_versions(iri)]
 
     def working(self, iri: str) -> WorkingVersion | None:
         """The change proposed to the approved record `iri` and not decided yet: the newest
@@ -324,34 +305,31 @@ class Registry:
         found = self.store.describe([iri])
         if not found or not is_approved(found[0]):
             return None
-        rows = self.store.read(cypher.RECORD_VERSIONS, {"iri": iri})
-        decided = max([int(r["seq"]) for r in rows if not r["working"]]
-                      + [int(r["seq"]) for r in self.store.read(cypher.HISTORY, {"iri": iri})
-                         if r["action"] == REJECT_CHANGE], default=0)
-        pending = [r for r in rows if r["working"] and int(r["seq"]) > decided]
+        versions = self.store.record_versions(iri)
+        decided = max([v.seq for v in versions if not v.working]
+                      + self.store.change_numbers(iri, REJECT_CHANGE), default=0)
+        pending = [v for v in versions if v.working and v.seq > decided]
         if not pending:
             return None
         last = pending[-1]
-        return WorkingVersion(iri, int(last["seq"]), str(last["at"]),
-                              node_from_json(last["content"]), found[0])
+        return WorkingVersion(iri, last.seq, last.at, node_from_json(last.content), found[0])
 
     def _iris(self, agency: str | None, page: int) -> Iterable[list[str]]:
         if agency is not None:
-            rows = self.store.read(cypher.AGENCY_IRIS, {"agency": str(self.iris.agency(agency))})
-            iris = sorted({i for r in rows for i in r["iris"] if i})
+            iris = self.store.agency_iris(str(self.iris.agency(agency)))
             for start in range(0, len(iris), page):
                 yield iris[start:start + page]
             return
         after = ""
         while True:
-            rows = self.store.read(cypher.ALL_IRIS_PAGE, {"after": after, "limit": page})
-            if not rows:
+            iris = self.store.iris_after(after, page)
+            if not iris:
                 return
-            yield [r["iri"] for r in rows]
-            after = rows[-1]["iri"]
+            yield iris
+            after = iris[-1]
 
     def counts(self) -> dict[str, int]:
-        return {r["label"]: r["n"] for r in self.store.read(cypher.COUNT_BY_LABEL)}
+        return self.store.counts_by_label()
 
 
 def _nodes(cs: ChangeSet) -> list[Node]:

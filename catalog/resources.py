@@ -11,37 +11,30 @@ import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
 
+from catalog import kinds
 from catalog.access.principals import Principal
 from catalog.access.visibility import only_visible
 from catalog.changeset import ChangeSet
 from catalog.cycle.engine import KINDS as ISSUED_KINDS
 from catalog.cycle.states import CycleRefused, Reason
 from catalog.graphmap import Node
+from catalog.port import (
+    EXISTS,
+    ChangeEvent,
+    StaleVersion,
+    StoreChange,
+    check_expected,
+    record_version,
+)
 from catalog.problems import Rejected
 from catalog.registry import Outcome, Registry
-from catalog.store import cypher
-from catalog.store.port import EXISTS, StaleVersion, StoreChange, check_expected, record_version
 from catalog.text import normalize_fa, search_key
 from catalog.trail_chain import TrailChain, detached_links
 
-# The kinds of the resources API → their store label (docs/model.md).
-LABELS: dict[str, str] = {
-    "agencies": "PublicOrganisation", "units": "OrganizationalUnit", "posts": "Post",
-    "employees": "Employee", "duties": "Duty", "services": "PublicService",
-    "systems": "InformationSystem", "datasets": "Dataset", "flows": "DataFlow",
-    "chains": "ServiceChain",
-}
 # Duties and services: the step of the cycle they belong to, and the ID it issues.
 STEP_OF = {k.label: k.step for k in ISSUED_KINDS.values()}
 _ISSUED = {k.label: k for k in ISSUED_KINDS.values()}
-
-# Why a record others point at cannot go: the rule that makes the pointer matter.
-_KEPT_BY = {"Duty": "R-4.1", "PublicService": "R-6.1", "InformationSystem": "R-10.1",
-            "Dataset": "R-10.1", "OrganizationalUnit": "R-4.3", "Post": "R-4.3",
-            "Employee": "R-4.3", "PublicOrganisation": "R-20.1", "ServiceChain": "R-6.1",
-            "DataFlow": "R-10.1"}
 
 MAX_PAGE = 500
 
@@ -96,14 +89,11 @@ def list_page(registry: Registry, q: ResourceQuery, reader: Principal | None) ->
     if q.step_state is not None and q.label not in STEP_OF:
         raise ValueError("only duties and services have a step state")
     text = search_key(q.text) if q.text else ""
-    params: dict[str, Any] = {
-        "after": q.after, "limit": min(q.limit, MAX_PAGE) + 1, "agency": q.agency,
-        "status": q.status, "text": text or None, "folds": search_folds(text)}
-    if q.step_state is not None:
-        params |= {"step": str(STEP_OF[q.label]), "step_state": q.step_state}
-    statement = cypher.resource_list_statement(q.label, by_step=q.step_state is not None,
-                                               by_agency=q.agency is not None)
-    iris = sorted({r["iri"] for r in registry.store.read(statement, params)})[:params["limit"]]
+    iris = registry.store.kind_page(
+        q.label, q.after, min(q.limit, MAX_PAGE) + 1, agency=q.agency, status=q.status,
+        text=text or None, folds=search_folds(text),
+        step=str(STEP_OF[q.label]) if q.step_state is not None else None,
+        step_state=q.step_state)
     more = len(iris) > min(q.limit, MAX_PAGE)
     iris = iris[:min(q.limit, MAX_PAGE)]
     found = {n.iri: n for n in only_visible(reader, registry.store.describe(iris))}
@@ -170,7 +160,7 @@ def put(registry: Registry, actor: Principal, cs: ChangeSet, iri: str,
 
 
 def deletable(node: Node) -> bool:
-    return node.label in LABELS.values()
+    return (kind := kinds.by_label().get(node.label)) is not None and kind.api is not None
 
 
 def delete(registry: Registry, actor: Principal, node: Node, pre: Precondition) -> Written:
@@ -185,34 +175,28 @@ def delete(registry: Registry, actor: Principal, node: Node, pre: Precondition) 
             "set its status to withdrawn instead of deleting it",
             f"این رکورد شناسه صادرشده {node.props[kind.prop]} دارد که دوباره به کار نمی‌رود؛ "
             "به جای حذف، وضعیت آن را «منسوخ» کنید", kind.requirement)])
-    referrers = registry.store.read(cypher.REFERRING_RECORDS, {"iris": [node.iri]})
+    referrers = registry.store.still_referring(node.iri)
     if referrers:
-        names = ", ".join(r["referrer"] for r in referrers[:5])
+        names = ", ".join(referrers[:5])
         raise CycleRefused([Reason(
             f"{len(referrers)} record(s) still point at {node.iri}, e.g. {names}: "
             "change or delete them first",
             f"{len(referrers)} رکورد دیگر به این رکورد ارجاع می‌دهند؛ نخست آن‌ها را اصلاح یا "
-            "حذف کنید", _KEPT_BY.get(node.label, "R-16"))])
+            "حذف کنید", kinds.kept_by(node.label))])
     event = _delete_event(registry, actor, node)
-    registry.store.apply(StoreChange([], delete=[node.iri], after=[event],
-                                     expect={node.iri: record_version(node)}))
+    registry.store.commit_change(StoreChange([], delete=[node.iri],
+                                             expect={node.iri: record_version(node)}), event)
     TrailChain(registry.store).after_write()  # ADR 0017
-    return Written(node.iri, None, False, event[1]["event"]["iri"])
+    return Written(node.iri, None, False, event.iri)
 
 
-def _delete_event(registry: Registry, actor: Principal,
-                  node: Node) -> tuple[str, dict[str, Any]]:
-    """The change event of a delete (cypher.COMMIT, as Registry's): the deleted IRIs stay on
-    it (`deleted`), so the change feed can name them after the record is gone."""
+def _delete_event(registry: Registry, actor: Principal, node: Node) -> ChangeEvent:
+    """The change event of a delete (as Registry's): the deleted IRIs stay on it (`deleted`),
+    so the change feed can name them after the record is gone."""
     event = str(registry.iris.event(str(uuid.uuid4())))
-    agencies = sorted(set(node.rels.get("agency", ())))
-    props = {"iri": event, "action": "delete", "endedAtTime": datetime.now(UTC).isoformat(),
-             "source": "DELETE /resource", "deleted": [node.iri],
-             "deletedLabels": [node.label]}
-    # The links of earlier events to it go with it; their hashes cover them (ADR 0017).
-    if detached := detached_links(registry.store, [node.iri]):
-        props["detached"] = detached
-    return cypher.COMMIT, {
-        "agent": str(registry.iris.agent(actor.name)), "actor": actor.name, "event": props,
-        "association": {"iri": event + "/association", "actingAs": actor.role.value},
-        "agencies": agencies, "commit_counter": cypher.COMMITS_KEY}
+    return ChangeEvent(
+        event, "delete", datetime.now(UTC).isoformat(), str(registry.iris.agent(actor.name)),
+        actor.name, actor.role.value, sorted(set(node.rels.get("agency", ()))),
+        source="DELETE /resource", deleted=[(node.iri, node.label)],
+        # The links of earlier events to it go with it; their hashes cover them (ADR 0017).
+        detached=detached_links(registry.store, [node.iri]))

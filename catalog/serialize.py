@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from typing import Any
-
 from rdflib import Graph
 
-from catalog.vocab import ONTOLOGY_DIR
+from catalog.ontology import context
 
 MEDIA_TYPES = {
     "ttl": "text/turtle",
@@ -17,13 +13,6 @@ MEDIA_TYPES = {
     "rdfxml": "application/rdf+xml",
 }
 _RDFLIB_FORMAT = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdfxml": "xml"}
-
-
-@cache
-def context() -> dict[str, Any]:
-    with (ONTOLOGY_DIR / "context.jsonld").open(encoding="utf-8") as f:
-        ctx: dict[str, Any] = json.load(f)["@context"]
-    return ctx
 
 
 def serialize(g: Graph, fmt: str) -> str:

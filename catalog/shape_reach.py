@@ -33,6 +33,7 @@ from rdflib.plugins.sparql import algebra, prepareQuery
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import Node
 
+from catalog.kind import extensions
 from catalog.vocab import SHAPES_DIR
 
 THIS = Variable("this")
@@ -48,6 +49,9 @@ def shapes_graph() -> Graph:
     g = Graph()
     for path in sorted(SHAPES_DIR.glob("*.ttl")):
         g.parse(path, format="turtle")
+    for kind in extensions():  # kinds declared outside shapes/ (ADR 0022)
+        if kind.shapes:
+            g.parse(data=kind.shapes, format="turtle")
     return g
 
 

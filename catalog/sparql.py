@@ -386,25 +386,27 @@ class SparqlView:
             elif isinstance(result, ox.QuerySolutions):
                 answer.variables = tuple(v.value for v in result.variables)
                 width = range(len(answer.variables))
-                for solution in result:
-                    if cancel.is_set():
-                        break
-                    if len(answer.rows) == self.max_results:
-                        answer.truncated = True
-                        break
-                    answer.rows.append(tuple(solution[i] for i in width))
+                answer.truncated = self._collect(
+                    (tuple(solution[i] for i in width) for solution in result), answer.rows,
+                    cancel)
             elif isinstance(result, ox.QueryTriples):
-                for triple in result:
-                    if cancel.is_set():
-                        break
-                    if len(answer.triples) == self.max_results:
-                        answer.truncated = True
-                        break
-                    answer.triples.append(triple)
+                answer.truncated = self._collect(result, answer.triples, cancel)
         except OSError as exc:  # an evaluation error reported by the engine
             raise SparqlRefused(f"the query failed: {_short(exc)}",
                                 f"اجرای پرسش ناموفق بود: {_short(exc)}") from None
         return answer
+
+    def _collect(self, results: Iterable[Any], into: list[Any],
+                 cancel: threading.Event) -> bool:
+        """Append `results` to `into` until cancelled or at max_results; whether some were
+        left off (truncated)."""
+        for item in results:
+            if cancel.is_set():
+                return False
+            if len(into) == self.max_results:
+                return True
+            into.append(item)
+        return False
 
     def _in_worker(self, work: Callable[[threading.Event], Answer], deadline: float,
                    limit: float) -> Answer:

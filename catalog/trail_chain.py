@@ -29,15 +29,19 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from catalog.store import trail_cypher as tc
-from catalog.store.cypher import COMMITS_KEY
-from catalog.store.port import GraphStore, StoreError
+from catalog.port import (
+    TRAIL_HASH,
+    TRAIL_PREVIOUS,
+    EventSeal,
+    GraphStore,
+    StoreError,
+)
 
 log = logging.getLogger(__name__)
 
 FORMAT = "govcat-trail/1"  # hashed with every event: a change of the canonical form shows
 GENESIS = "0" * 64  # the hash "before" the first event
-UNHASHED = frozenset({tc.HASH, tc.PREVIOUS, "_lock"})
+UNHASHED = frozenset({TRAIL_HASH, TRAIL_PREVIOUS, "_lock"})
 PAGE = 500  # change numbers per read
 VERSION_PAGE = 5000  # record versions per read
 SEAL_TRIES = 20
@@ -154,16 +158,10 @@ class TrailChain:
         self.store = store
         self.page = page
 
-    def _read(self, query: str, **params: Any) -> list[dict[str, Any]]:
-        return self.store.read(query, params)
-
     def _head(self) -> tuple[Head, int]:
         """The stored head and the last change number given out."""
-        rows = self._read(tc.HEAD, commit_counter=COMMITS_KEY)
-        if not rows:
-            return Head(0, GENESIS), 0
-        r = rows[0]
-        return Head(int(r["seq"] or 0), str(r["hash"] or GENESIS)), int(r["last"] or 0)
+        state = self.store.trail_state()
+        return Head(state.sealed_seq, state.sealed_hash or GENESIS), state.last
 
     def head(self) -> Head:
         """The stored head (what is sealed; see projected_head for what would be)."""
@@ -173,22 +171,22 @@ class TrailChain:
                detached: Mapping[str, list[str]] | None = None) -> list[Event]:
         """The events numbered in (after, upto], in seq order, each with its content.
         `detached`: _detached of `after` or earlier, when the caller has read it."""
-        rows = self._read(tc.EVENTS, after=after, upto=upto)
+        rows = self.store.trail_events(after, upto)
         if not rows:
             return []
         links: dict[str, list[str]] = defaultdict(list)
-        for r in self._read(tc.LINKS, after=after, upto=upto):
-            links[str(r["event"])].extend(str(x) for x in r["links"])
+        for event, targets in self.store.trail_links(after, upto):
+            links[event].extend(targets)
         kept = self._detached(after) if detached is None else detached
         for r in rows:
-            links[str(r["iri"])].extend(kept.get(str(r["iri"]), ()))
-        digests = self._versions({int(r["seq"]): int(r["versions"]) for r in rows})
+            links[r.iri].extend(kept.get(r.iri, ()))
+        digests = self._versions({r.seq: r.versions for r in rows})
         found = []
         for r in rows:
-            seq, iri, props = int(r["seq"]), str(r["iri"]), dict(r["props"] or {})
-            body = content(props, r["who"], links.get(iri, ()), digests.get(seq, _NO_VERSIONS))
-            found.append(Event(seq, iri, body, _text(props.get(tc.HASH)),
-                               _text(props.get(tc.PREVIOUS))))
+            body = content(r.props, r.who, links.get(r.iri, ()),
+                           digests.get(r.seq, _NO_VERSIONS))
+            found.append(Event(r.seq, r.iri, body, _text(r.props.get(TRAIL_HASH)),
+                               _text(r.props.get(TRAIL_PREVIOUS))))
         return found
 
     def _detached(self, after: int) -> dict[str, list[str]]:
@@ -196,11 +194,9 @@ class TrailChain:
         delete events numbered after `after` (the only events that can take links away from
         the events after `after`)."""
         out: dict[str, list[str]] = defaultdict(list)
-        for r in self._read(tc.DETACHED_AFTER, after=after):
-            values = r["detached"] if isinstance(r["detached"], list) else [r["detached"]]
-            for entry in values:
-                event, _, link = str(entry).partition(" ")
-                out[event].append(link)
+        for entry in self.store.detached_links_after(after):
+            event, _, link = entry.partition(" ")
+            out[event].append(link)
         return out
 
     def _versions(self, counts: Mapping[int, int]) -> dict[int, dict[str, Any]]:
@@ -216,7 +212,7 @@ class TrailChain:
                 batch, size = [], 0
             if n > VERSION_PAGE:
                 for skip in range(0, n, VERSION_PAGE):
-                    rows = self._read(tc.VERSIONS_PAGE, seq=seq, skip=skip, limit=VERSION_PAGE)
+                    rows = self.store.versions_of_change(seq, skip, VERSION_PAGE)
                     hashes[seq].extend(version_hash(r) for r in rows)
             elif n:
                 batch.append(seq)
@@ -229,7 +225,7 @@ class TrailChain:
         """The versions of `seqs` (consecutive among the events holding versions: the range
         between them holds no others)."""
         wanted = set(seqs)
-        for r in self._read(tc.VERSIONS_RANGE, first=min(seqs), last=max(seqs)):
+        for r in self.store.versions_of_changes(min(seqs), max(seqs)):
             if int(r["seq"]) in wanted:
                 hashes[int(r["seq"])].append(version_hash(r))
 
@@ -271,14 +267,9 @@ class TrailChain:
         for _ in range(tries):
             lost = False
             for head, batch in self.pending():
-                rows = [{"seq": e.seq, "iri": e.iri, "hash": h,
-                         "previous": batch[i - 1][1] if i else head.hash}
-                        for i, (e, h) in enumerate(batch)]
-                written = self.store.write(tc.SEAL, {
-                    "commit_counter": COMMITS_KEY, "genesis": GENESIS,
-                    "from_seq": head.seq, "from_hash": head.hash,
-                    "to_seq": batch[-1][0].seq, "to_hash": batch[-1][1], "rows": rows})
-                if not written or not written[0]["n"]:
+                seals = [EventSeal(e.seq, e.iri, h, batch[i - 1][1] if i else head.hash)
+                         for i, (e, h) in enumerate(batch)]
+                if not self.store.seal_trail(head.seq, head.hash, seals, GENESIS):
                     lost = True  # another sealer moved the head: read it again
                     break
             if not lost:
@@ -376,22 +367,22 @@ class TrailChain:
             return Broken(head.seq, None, f"the sealed head (change #{head.seq}) does not match "
                           "the chain", f"سرِ مهرشدهٔ زنجیره (تغییر شمارهٔ {_fa(head.seq)}) با "
                           "زنجیره نمی‌خواند")
-        beyond = self._read(tc.EVENTS_BEYOND, last=last)
+        beyond = self.store.event_beyond(last)
         if beyond:
-            seq = int(beyond[0]["seq"])
-            return Broken(seq, str(beyond[0]["iri"]),
+            seq, iri = beyond
+            return Broken(seq, iri,
                           f"change #{seq} is numbered beyond the commit counter (#{last})",
                           f"تغییر شمارهٔ {_fa(seq)} از شمارندهٔ تغییرها (#{_fa(last)}) فراتر است")
-        versions = self._read(tc.VERSIONS_BEYOND, last=last)
-        if versions:
-            seq = int(versions[0]["seq"])
-            return Broken(seq, None, f"a version of {versions[0]['record']} names change "
+        version = self.store.version_beyond(last)
+        if version:
+            seq, record = version
+            return Broken(seq, None, f"a version of {record} names change "
                           f"#{seq}, which is not in the trail",
-                          f"نسخه‌ای از {versions[0]['record']} به تغییر شمارهٔ {_fa(seq)} نسبت "
+                          f"نسخه‌ای از {record} به تغییر شمارهٔ {_fa(seq)} نسبت "
                           "داده شده که در رد پا نیست")
-        unnumbered = self._read(tc.UNNUMBERED)
+        unnumbered = self.store.unnumbered_event()
         if unnumbered:
-            return Broken(None, str(unnumbered[0]["iri"]), "a change event has no change "
+            return Broken(None, unnumbered, "a change event has no change "
                           "number", "رویدادِ تغییری شماره ندارد")
         return None
 
@@ -431,5 +422,4 @@ def detached_links(store: GraphStore, iris: Sequence[str]) -> list[str]:
     the graph, and the events' hashes cover them (catalog.resources.delete)."""
     if not iris:
         return []
-    rows = store.read(tc.LINKS_TO, {"iris": list(iris)})
-    return sorted(f"{r['event']} {r['type']} {r['iri']}" for r in rows)
+    return sorted(f"{event} {kind} {iri}" for event, kind, iri in store.event_links_to(iris))

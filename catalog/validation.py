@@ -20,8 +20,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from catalog.changeset import ChangeSet, Origin
+from catalog.decided import OBLIGATION_LABELS
 from catalog.graphmap import Node, node_triples, nodes_to_graph
 from catalog.ontology import codelists_graph, mapping
+from catalog.port import GraphStore
 from catalog.problems import Problem
 from catalog.shape_reach import (
     closure_terms,
@@ -30,10 +32,6 @@ from catalog.shape_reach import (
     remote_terms,
     shapes_graph,
 )
-from catalog.store import cypher
-from catalog.store.obligations_cypher import OBLIGATION_LABELS
-from catalog.store.port import GraphStore
-from catalog.store.reach_cypher import descendants_statement
 from catalog.vocab import CODE, GC
 
 
@@ -67,7 +65,7 @@ def engine() -> Callable[..., Any]:
 BATCH = 20_000
 
 # Duty and service IDs are unique (R-3.2, R-4.2): the shapes join records on them, so the
-# records holding the same ID are part of a record's neighbourhood (cypher.SAME_ID).
+# records holding the same ID are part of a record's neighbourhood (GraphStore.id_holders).
 ID_TERMS = frozenset({GC.dutyId, GC.serviceId})
 
 # Stored nodes neither judged nor read as neighbours: code lists are govcat's own
@@ -209,7 +207,7 @@ def _stored_around(store: GraphStore, judged: set[URIRef], ids: set[str],
     below = _descendants(store, judged) - subjects if judged else set()
     around = _record_referrers(store, judged | below) | below if judged else set()
     if ids:
-        around |= {URIRef(r["iri"]) for r in store.read(cypher.SAME_ID, {"ids": sorted(ids)})}
+        around |= {URIRef(i) for i in store.id_holders(sorted(ids))}
     around -= subjects
     back = _record_referrers(store, around) if around else set()
     return around | (back - subjects - judged)
@@ -219,38 +217,29 @@ def _inverse_referrers(store: GraphStore, iris: set[URIRef]) -> set[URIRef]:
     """Stored records pointing at these by a predicate the shapes follow backwards."""
     if not iris:
         return set()
-    statement = _inverse_statement()
-    if statement is None:
+    types = _inverse_names()
+    if not types:
         return set()
-    rows = store.read(statement, {"iris": sorted(map(str, iris))})
-    return {URIRef(r["iri"]) for r in rows}
+    return {URIRef(i) for i in store.referrers_by(sorted(map(str, iris)), types)}
 
 
 @cache
-def _inverse_statement() -> str | None:
-    """cypher.referrers_by_statement for the inverse terms (made once: every write asks)."""
-    types = [t.name for p in inverse_terms() if (t := mapping().term(p)) is not None]
-    return cypher.referrers_by_statement(types) if types else None
+def _inverse_names() -> frozenset[str]:
+    """shape_reach.inverse_terms as the store's relationship types (made once: every write
+    asks)."""
+    return frozenset(t.name for p in inverse_terms() if (t := mapping().term(p)) is not None)
 
 
 def _descendants(store: GraphStore, iris: set[URIRef]) -> set[URIRef]:
     """Stored records from which a chain of closure predicates reaches one of these."""
-    statement = _descendants_statement()
-    if statement is None:
-        return set()
-    rows = store.read(statement, {"iris": sorted(map(str, iris))})
-    return {URIRef(r["iri"]) for r in rows if UNJUDGED.isdisjoint(r["labels"])}
-
-
-@cache
-def _descendants_statement() -> str | None:
     names = _closure_names()
-    return descendants_statement(names) if names else None
+    if not names:
+        return set()
+    return {URIRef(i) for i in store.descendants(sorted(map(str, iris)), names, UNJUDGED)}
 
 
 def _record_referrers(store: GraphStore, iris: set[URIRef]) -> set[URIRef]:
-    rows = store.read(cypher.RECORD_REFERRERS, {"iris": sorted(map(str, iris))})
-    return {URIRef(r["iri"]) for r in rows if UNJUDGED.isdisjoint(r["labels"])}
+    return {URIRef(i) for i in store.record_referrers(sorted(map(str, iris)), UNJUDGED)}
 
 
 def neighbourhood(
@@ -357,8 +346,7 @@ def validate_all(connect: Callable[[], GraphStore], processes: int | None = None
     store = connect()
     parts: list[list[str]] = []
     after = ""
-    while page := [r["iri"] for r in store.read(cypher.ALL_IRIS_PAGE,
-                                                {"after": after, "limit": batch})]:
+    while page := store.iris_after(after, batch):
         parts.append(page)
         after = page[-1]
     store.close()

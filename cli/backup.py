@@ -16,8 +16,9 @@ import typer
 
 from catalog.backup import BackupError, backup, is_empty, read_archive, restore
 from catalog.config import Settings
+from catalog.port import StoreError
 from catalog.registry import Registry
-from catalog.store.port import StoreError
+from cli import common
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -32,9 +33,7 @@ def backup_command(
     tokens (sealed with the server key: restore with the same key, ADR 0016), saved queries;
     with a manifest (format, version, change number, counts, SHA-256 of each part, the key's
     fingerprint). Keep it private, as the store is."""
-    from cli.main import _registry
-
-    registry = _registry()
+    registry = common.open_registry()
     started = time.perf_counter()
     target = output or Path.cwd() / "govcat-backup.tar.gz"
     try:
@@ -68,9 +67,7 @@ def restore_command(
     if check:
         typer.echo(f"{file}: a valid govcat backup: {_summary(archive.manifest)}")
         return
-    from cli.main import _registry
-
-    registry = _registry()
+    registry = common.open_registry()
     try:
         if force and not is_empty(registry.store):
             folder = Settings().data_dir / "backups"

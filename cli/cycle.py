@@ -14,12 +14,12 @@ from typing import Annotated
 import typer
 
 from catalog.access.principals import Forbidden
-from catalog.cycle import Actor, Cycle, CycleRefused
 from catalog.cycle.changes import changes_between
-from catalog.cycle.engine import TEHRAN
-from catalog.cycle.states import STATE_LABELS
+from catalog.cycle.engine import TEHRAN, Cycle
+from catalog.cycle.states import STATE_LABELS, Actor, CycleRefused
 from catalog.jalali import DateError, parse_date, to_jalali_str
 from catalog.serialize import serialize
+from cli import common
 from cli.who import ByOpt, TokenOpt, acting, guard
 
 cycle_app = typer.Typer(help="The 9 steps of the cycle per agency: status, actions, history.",
@@ -33,9 +33,7 @@ ReasonOpt = Annotated[str | None, typer.Option("--reason", help="why (required t
 
 
 def _cycle() -> Cycle:
-    from cli.main import _registry  # the one place the CLI opens the store
-
-    registry = _registry()
+    registry = common.open_registry()
     return Cycle(registry.store, registry.iris)
 
 

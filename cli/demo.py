@@ -14,8 +14,8 @@ import typer
 
 from catalog.access.accounts import Accounts
 from catalog.access.principals import Principal, Role
-from catalog.cycle import Cycle, CycleRefused
-from catalog.cycle.engine import TEHRAN
+from catalog.cycle.engine import TEHRAN, Cycle
+from catalog.cycle.states import CycleRefused
 from catalog.jalali import parse_date
 from catalog.legacy import record_legacy
 from catalog.registry import Registry

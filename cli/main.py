@@ -4,19 +4,15 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from catalog.access.accounts import seal_plain_credentials
 from catalog.access.principals import Forbidden
 from catalog.config import Settings
-from catalog.iris import Iris
 from catalog.problems import Problem
-from catalog.registry import Registry
-from catalog.store import open_store
+from cli import common
 from cli.admin import admin_app
 from cli.audit import audit_app
 from cli.backup import backup_command, restore_command
@@ -32,18 +28,14 @@ app = typer.Typer(help="govcat: the metadata graph of the service intelligentiza
 store_app = typer.Typer(help="Start, stop or inspect the embedded FalkorDB store.",
                         no_args_is_help=True)
 app.add_typer(store_app, name="store")
-_on_close: list[Callable[[], object]] = []
 
 
 @app.callback()
 def _main(ctx: typer.Context) -> None:
     """Runs before every command; what a command opened is closed when it ends."""
-    ctx.call_on_close(_close)
+    ctx.call_on_close(common.close_all)
 
 
-def _close() -> None:
-    while _on_close:
-        _on_close.pop()()
 app.add_typer(cycle_app, name="cycle")
 app.add_typer(admin_app, name="admin")
 app.add_typer(query_app, name="query")  # graph queries for auditors (ADR 0004)
@@ -55,32 +47,6 @@ app.command("restore")(restore_command)
 
 DEMO_WORKBOOK = Path(__file__).resolve().parent.parent / "demo" / "govcat-demo.xlsx"
 PathsArg = Annotated[list[Path], typer.Argument(exists=True, help="workbooks, CSV folders, RDF")]
-
-
-def _registry(settings: Settings | None = None) -> Registry:
-    settings = settings or Settings()
-    _stop_embedded_store_at_exit(settings)
-    store = open_store(settings)
-    store.setup()
-    seal_plain_credentials(store, settings=settings)  # earlier versions' accounts (ADR 0016)
-    registry = Registry(store, Iris(settings.base_iri))
-    registry.ensure_code_lists()
-    return registry
-
-
-def _stop_embedded_store_at_exit(settings: Settings) -> None:
-    """A command that had to start the embedded store stops it when it ends; a store that was
-    already running (`govcat store start`, or a `serve` in progress) is reused and left so."""
-    if settings.store != "falkordb" or settings.falkordb_url:
-        return
-    from catalog.store.falkordb_server import FalkorServer
-
-    server = FalkorServer(settings.data_dir)
-    if not server.status().running:
-        # Compacting the AOF first keeps the next start fast: replaying the Cypher of many
-        # small writes is what makes a restart slow (ADR 0002).
-        _on_close.append(server.stop)
-        _on_close.append(server.rewrite_aof)
 
 
 def _report(sub: Submission) -> None:
@@ -158,7 +124,7 @@ def _validate_stored(processes: int | None) -> int:
     from catalog.validation import validate_all
 
     settings = Settings()
-    _registry(settings)  # starts the embedded store if it is not running
+    common.open_registry(settings)  # starts the embedded store if it is not running
     started = time.perf_counter()
     problems = validate_all(partial(open_store, settings), processes)
     took = time.perf_counter() - started
@@ -187,10 +153,11 @@ def export(
     if profile is not None and profile not in PROFILES:
         raise typer.BadParameter(f"use {' or '.join(PROFILES)}", param_hint="--profile")
     if profile is None:
-        text = serialize(_registry().export(agency), fmt)
+        text = serialize(common.open_registry().export(agency), fmt)
     else:
         try:
-            text = serialize_profile(export_profile(_registry(), profile, agency), fmt)
+            text = serialize_profile(export_profile(common.open_registry(), profile, agency),
+                                     fmt)
         except UnknownAgency:
             typer.echo(f"error: no agency {agency!r} in the catalog", err=True)
             raise typer.Exit(2) from None
@@ -216,7 +183,7 @@ def demo() -> None:
 
     code = _load([DEMO_WORKBOOK], dry_run=False, token=None, by=None)
     if code == 0:
-        registry = _registry()
+        registry = common.open_registry()
         tokens = people.install_accounts(registry)
         people.install_cycle(registry)
         people.install_legacy(registry, DEMO_WORKBOOK.with_name("legacy-ids.csv"))
@@ -270,7 +237,7 @@ def serve(
 
     from api.app import create_app
 
-    uvicorn.run(create_app(_registry()), host=host, port=port)
+    uvicorn.run(create_app(common.open_registry()), host=host, port=port)
 
 
 if __name__ == "__main__":

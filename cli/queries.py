@@ -25,8 +25,9 @@ import typer
 from typer._click.core import Context
 from typer.core import TyperGroup
 
+from catalog.port import QueryTimeout, ReadOnlyViolation, StoreError
 from catalog.registry import Registry
-from catalog.store.port import QueryTimeout, ReadOnlyViolation, StoreError
+from cli import common
 from graph_queries import adhoc, formats, named, saved
 from graph_queries.answer import QueryError
 
@@ -57,9 +58,7 @@ OutputOpt = Annotated[Path | None, typer.Option(help="file to write (default: st
 
 
 def _registry() -> Registry:
-    from cli.main import _registry as open_registry  # the one place the CLI opens the store
-
-    return open_registry()
+    return common.open_registry()  # the one place the CLI opens the store
 
 
 def _check_format(fmt: str) -> None:

@@ -16,9 +16,9 @@ from typing import Annotated
 import typer
 
 from catalog.access.principals import Forbidden, Principal
-from catalog.cycle import CycleRefused
 from catalog.cycle.deadlines import Period
 from catalog.cycle.reports import to_csv, to_findings_csv, to_markdown
+from catalog.cycle.states import CycleRefused
 from catalog.guard import Guard
 from catalog.jalali import DateError, parse_date, to_jalali_str
 from cli.who import ByOpt, TokenOpt, acting, guard

@@ -12,6 +12,7 @@ import typer
 from catalog.access.credentials import KeyProblem
 from catalog.access.principals import OPERATOR, Principal, Unauthenticated
 from catalog.guard import Guard
+from cli import common
 
 TokenOpt = Annotated[str | None, typer.Option(
     "--token", help="an API token (default: $GOVCAT_TOKEN)", show_default=False)]
@@ -20,10 +21,8 @@ ByOpt = Annotated[str | None, typer.Option(
 
 
 def guard() -> Guard:
-    from cli.main import _registry  # the one place the CLI opens the store
-
     try:
-        return Guard(_registry())
+        return Guard(common.open_registry())
     except KeyProblem as exc:  # a malformed server key (ADR 0016)
         typer.echo(f"{exc.message_en}\n{exc.message_fa}", err=True)
         raise typer.Exit(2) from exc

@@ -18,6 +18,9 @@ Run:  .venv/bin/python demo/build_demo.py [output.xlsx]
 Before writing, `check()` asserts the catalog's consistency rules (a service maps to duties of
 its own agency, approved items carry issued IDs, references resolve, chains span agencies, ...),
 so the script fails loudly instead of writing an inconsistent workbook.
+
+The sheets and columns it writes are read from the spreadsheet contract (catalog.kinds.sheets(),
+`workbook_columns`), not restated here.
 """
 
 from __future__ import annotations
@@ -26,12 +29,17 @@ import io
 import re
 import sys
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import count
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
+
+from catalog import kinds
 
 Row = dict[str, Any]
 
@@ -40,24 +48,6 @@ LEGACY_OUT = "legacy-ids.csv"  # beside the workbook: the admin's legacy import 
 
 # fmt: off
 # Data tables are kept compact (one record per few lines); the formatter leaves them alone.
-
-# Sheet names and column keys: the spreadsheet contract (row 1 = keys, data from row 2).
-COLUMNS: dict[str, list[str]] = {
-    "agencies": ["code", "name_fa", "name_en", "parent_code", "kind", "province"],
-    "units": ["id", "agency_code", "name_fa", "name_en", "parent_id", "province"],
-    "posts": ["id", "unit_id", "title_fa", "title_en", "agency_code"],
-    "employees": ["id", "post_id", "agency_code"],
-    "duties": ["agency_code", "ref", "title_fa", "title_en", "legal_basis", "status",
-               "changed_on"],
-    "services": ["agency_code", "ref", "title_fa", "title_en", "kind", "duties", "units", "posts",
-                 "employees", "delivery", "status"],
-    "information_systems": ["agency_code", "ref", "name_fa", "name_en", "url", "services"],
-    "datasets": ["agency_code", "ref", "title_fa", "title_en", "information_system", "services",
-                 "personal_data", "classification", "update_frequency"],
-    "data_flows": ["from_system", "to_system", "dataset", "purpose_fa"],
-    "chains": ["ref", "title_fa", "title_en", "final_service", "responsible_agency"],
-    "chain_links": ["chain_ref", "order", "service", "depends_on", "datasets"],
-}
 
 # ---------------------------------------------------------------------------------------------
 # Agencies (R-20). code, name_fa, name_en, parent_code, kind, province
@@ -1035,10 +1025,38 @@ def head_title(name_fa: str) -> str:
     raise ValueError(f"no head title rule for unit {name_fa!r}; give it explicitly")
 
 
-def build() -> dict[str, list[Row]]:
-    rows: dict[str, list[Row]] = {sheet: [] for sheet in COLUMNS}
-    province = {code: prov for code, _, _, _, _, prov in AGENCIES}
+@dataclass
+class Staffing:
+    """The organization's ids that services name (R-4.3), filled as units and posts are built."""
 
+    unit_id: dict[tuple[str, int], str] = field(default_factory=dict)  # (agency, number) -> id
+    expert_posts: dict[str, list[str]] = field(default_factory=dict)  # unit id -> expert posts
+    holders: dict[str, list[str]] = field(default_factory=dict)  # post id -> employee ids
+
+
+@dataclass
+class Numbers:
+    """Post and employee numbers; they run per agency."""
+
+    post: Iterator[int] = field(default_factory=lambda: count(1))
+    employee: Iterator[int] = field(default_factory=lambda: count(1))
+
+
+def build() -> dict[str, list[Row]]:
+    """Every sheet's rows, keyed by the contract's sheet names (catalog.kinds.sheets())."""
+    rows: dict[str, list[Row]] = {sheet.name: [] for sheet in kinds.sheets()}
+    build_agencies(rows)
+    staffing = build_organization(rows)
+    build_duties(rows)
+    build_services(rows, staffing)
+    build_information_systems(rows)
+    build_datasets(rows)
+    build_data_flows(rows)
+    build_chains(rows)
+    return rows
+
+
+def build_agencies(rows: dict[str, list[Row]]) -> None:
     for code, name_fa, name_en, parent, kind, prov in AGENCIES:
         rows["agencies"].append(
             {
@@ -1051,63 +1069,94 @@ def build() -> dict[str, list[Row]]:
             }
         )
 
-    # Units, posts and employees. Post and employee numbers run per agency.
-    unit_id: dict[tuple[str, int], str] = {}
-    expert_posts: dict[str, list[str]] = {}  # unit id -> expert post ids, in order
-    holders: dict[str, list[str]] = {}  # post id -> employee ids
-    for agency, units in UNITS.items():
-        post_n = emp_n = 0
-        employees: list[Row] = []
-        for entry in units:
-            num, name_fa, name_en, parent, experts = entry[:5]
-            uid = f"U-{agency}-{num:03d}"
-            unit_id[(agency, num)] = uid
-            rows["units"].append(
-                {
-                    "id": uid,
-                    "agency_code": agency,
-                    "name_fa": name_fa,
-                    "name_en": name_en,
-                    "parent_id": unit_id[(agency, parent)] if parent else None,
-                    "province": province[agency],
-                }
-            )
-            head_fa, head_en = (
-                entry[5] if len(entry) > 5 else (head_title(name_fa), f"Head, {name_en}")
-            )
-            posts = [(head_fa, head_en, 1)] + [(fa, en, 2) for fa, en in experts]
-            expert_posts[uid] = []
-            for i, (title_fa, title_en, staff) in enumerate(posts):
-                post_n += 1
-                pid = f"P-{agency}-{post_n:03d}"
-                rows["posts"].append(
-                    {
-                        "id": pid,
-                        "unit_id": uid,
-                        "title_fa": title_fa,
-                        "title_en": title_en,
-                        "agency_code": agency,
-                    }
-                )
-                if i:
-                    expert_posts[uid].append(pid)
-                holders[pid] = []
-                for _ in range(staff):
-                    emp_n += 1
-                    eid = f"E-{agency}-{emp_n:04d}"
-                    holders[pid].append(eid)
-                    employees.append({"id": eid, "post_id": [pid], "agency_code": agency})
-            # In a unit with two expert posts, the second holder of the first one also covers
-            # the second post (a common arrangement; shows an employee with two posts).
-            if len(expert_posts[uid]) >= 2:
-                first, second = expert_posts[uid][:2]
-                cover = holders[first][1]
-                holders[second].append(cover)
-                next(e for e in employees if e["id"] == cover)["post_id"].append(second)
-        rows["employees"].extend(employees)
 
-    # Duties, all drafts: their approval and IDs come from the demo's cycle (cli/demo.py), never
-    # from the workbook (R-3.2, ADR 0015).
+def build_organization(rows: dict[str, list[Row]]) -> Staffing:
+    """Units, posts and employees of every agency (R-4.3)."""
+    province = {code: prov for code, _, _, _, _, prov in AGENCIES}
+    staffing = Staffing()
+    for agency, units in UNITS.items():
+        numbers = Numbers()
+        for entry in units:
+            uid = build_unit(rows, agency, entry, province[agency], staffing)
+            build_unit_posts(rows, agency, uid, unit_posts(entry), staffing, numbers)
+            share_expert_posts(rows, uid, staffing)
+    return staffing
+
+
+def build_unit(
+    rows: dict[str, list[Row]],
+    agency: str,
+    entry: tuple[Any, ...],
+    province: str | None,
+    staffing: Staffing,
+) -> str:
+    num, name_fa, name_en, parent = entry[:4]
+    uid = f"U-{agency}-{num:03d}"
+    staffing.unit_id[(agency, num)] = uid
+    rows["units"].append(
+        {
+            "id": uid,
+            "agency_code": agency,
+            "name_fa": name_fa,
+            "name_en": name_en,
+            "parent_id": staffing.unit_id[(agency, parent)] if parent else None,
+            "province": province,
+        }
+    )
+    return uid
+
+
+def unit_posts(entry: tuple[Any, ...]) -> list[tuple[str, str, int]]:
+    """A unit's posts as (title_fa, title_en, holders): its head post, then its expert posts."""
+    name_fa, name_en, experts = entry[1], entry[2], entry[4]
+    head_fa, head_en = entry[5] if len(entry) > 5 else (head_title(name_fa), f"Head, {name_en}")
+    return [(head_fa, head_en, 1)] + [(fa, en, 2) for fa, en in experts]
+
+
+def build_unit_posts(
+    rows: dict[str, list[Row]],
+    agency: str,
+    uid: str,
+    posts: list[tuple[str, str, int]],
+    staffing: Staffing,
+    numbers: Numbers,
+) -> None:
+    """The unit's posts and the employees who hold them."""
+    staffing.expert_posts[uid] = []
+    for i, (title_fa, title_en, staff) in enumerate(posts):
+        pid = f"P-{agency}-{next(numbers.post):03d}"
+        rows["posts"].append(
+            {
+                "id": pid,
+                "unit_id": uid,
+                "title_fa": title_fa,
+                "title_en": title_en,
+                "agency_code": agency,
+            }
+        )
+        if i:
+            staffing.expert_posts[uid].append(pid)
+        staffing.holders[pid] = []
+        for _ in range(staff):
+            eid = f"E-{agency}-{next(numbers.employee):04d}"
+            staffing.holders[pid].append(eid)
+            rows["employees"].append({"id": eid, "post_id": [pid], "agency_code": agency})
+
+
+def share_expert_posts(rows: dict[str, list[Row]], uid: str, staffing: Staffing) -> None:
+    """In a unit with two expert posts, the second holder of the first one also covers the
+    second post (a common arrangement; shows an employee with two posts)."""
+    if len(staffing.expert_posts[uid]) < 2:
+        return
+    first, second = staffing.expert_posts[uid][:2]
+    cover = staffing.holders[first][1]
+    staffing.holders[second].append(cover)
+    next(e for e in rows["employees"] if e["id"] == cover)["post_id"].append(second)
+
+
+def build_duties(rows: dict[str, list[Row]]) -> None:
+    """Duties, all drafts: their approval and IDs come from the demo's cycle (cli/demo.py),
+    never from the workbook (R-3.2, ADR 0015)."""
     for agency, duties in DUTIES.items():
         for ref, title_fa, title_en, legal, _, changed in duties:
             rows["duties"].append(
@@ -1122,51 +1171,47 @@ def build() -> dict[str, list[Row]]:
                 }
             )
 
-    # Services, all drafts (their IDs come from the cycle); legacy national service IDs go to
-    # the admin's file (LEGACY_OUT); delivering unit/post/employees (R-4.3).
-    # Variety by position: every fifth service names its unit only, another its post only.
-    legacy_seq = 0
-    for agency, services in SERVICES.items():
-        for n, (
-            ref,
-            title_fa,
-            title_en,
-            kind,
-            duties,
-            unit_num,
-            post_idx,
-            delivery,
-            _,
-            legacy,
-        ) in enumerate(services):
-            uid = unit_id[(agency, unit_num)]
-            pid = expert_posts[uid][post_idx]
-            svc_units, svc_posts = [uid], [pid]
-            if n % 5 == 4:
-                svc_posts = []
-            elif n % 5 == 2:
-                svc_units = []
-            legacy_id = None
-            if legacy:
-                legacy_seq += 1
-                legacy_id = f"{LEGACY_PREFIX[agency]}{465100 + legacy_seq * 37:06d}"
-            rows["services"].append(
-                {
-                    "agency_code": agency,
-                    "ref": ref,
-                    "title_fa": title_fa,
-                    "title_en": title_en,
-                    "kind": KIND[kind],
-                    "duties": duties.split(";"),
-                    "units": svc_units,
-                    "posts": svc_posts,
-                    "employees": list(holders[pid][:3]),
-                    "delivery": DELIVERY[delivery],
-                    "status": "draft",
-                    "legacy_id": legacy_id,
-                }
-            )
 
+def build_services(rows: dict[str, list[Row]], staffing: Staffing) -> None:
+    """Services, all drafts (their IDs come from the cycle); legacy national service IDs go to
+    the admin's file (LEGACY_OUT); delivering unit/post/employees (R-4.3)."""
+    legacy_seq = count(1)  # numbers the legacy IDs across agencies
+    for agency, services in SERVICES.items():
+        for n, entry in enumerate(services):
+            rows["services"].append(service_row(agency, n, entry, staffing, legacy_seq))
+
+
+def service_row(
+    agency: str, n: int, entry: tuple[Any, ...], staffing: Staffing, legacy_seq: Iterator[int]
+) -> Row:
+    """The agency's n-th service. Variety by position: every fifth service names its unit only,
+    another its post only."""
+    ref, title_fa, title_en, kind, duties, unit_num, post_idx, delivery, _, legacy = entry
+    uid = staffing.unit_id[(agency, unit_num)]
+    pid = staffing.expert_posts[uid][post_idx]
+    svc_units, svc_posts = [uid], [pid]
+    if n % 5 == 4:
+        svc_posts = []
+    elif n % 5 == 2:
+        svc_units = []
+    legacy_id = f"{LEGACY_PREFIX[agency]}{465100 + next(legacy_seq) * 37:06d}" if legacy else None
+    return {
+        "agency_code": agency,
+        "ref": ref,
+        "title_fa": title_fa,
+        "title_en": title_en,
+        "kind": KIND[kind],
+        "duties": duties.split(";"),
+        "units": svc_units,
+        "posts": svc_posts,
+        "employees": list(staffing.holders[pid][:3]),
+        "delivery": DELIVERY[delivery],
+        "status": "draft",
+        "legacy_id": legacy_id,
+    }
+
+
+def build_information_systems(rows: dict[str, list[Row]]) -> None:
     for agency, systems in SYSTEMS.items():
         for ref, name_fa, name_en, url, services in systems:
             rows["information_systems"].append(
@@ -1180,6 +1225,8 @@ def build() -> dict[str, list[Row]]:
                 }
             )
 
+
+def build_datasets(rows: dict[str, list[Row]]) -> None:
     for agency, datasets in DATASETS.items():
         for ref, title_fa, title_en, system, services, personal, cls, freq in datasets:
             rows["datasets"].append(
@@ -1196,11 +1243,16 @@ def build() -> dict[str, list[Row]]:
                 }
             )
 
+
+def build_data_flows(rows: dict[str, list[Row]]) -> None:
     for src, dst, dataset, purpose in FLOWS:
         rows["data_flows"].append(
             {"from_system": src, "to_system": dst, "dataset": dataset, "purpose_fa": purpose}
         )
 
+
+def build_chains(rows: dict[str, list[Row]]) -> None:
+    """Chains and their links (R-6); the final service's agency is responsible (R-6.2)."""
     for ref, title_fa, title_en, final, links in CHAINS:
         rows["chains"].append(
             {
@@ -1221,7 +1273,6 @@ def build() -> dict[str, list[Row]]:
                     "datasets": exchanged,
                 }
             )
-    return rows
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1231,24 +1282,71 @@ REF_RE = re.compile(r"^[^\s/:;#?]+$")
 ARABIC_LETTERS = re.compile("[\u064a\u0643\u0649]")  # Arabic yeh, kaf, alef maksura
 
 
+@dataclass(frozen=True)
+class Tables:
+    """The rows of each sheet by key, to resolve references against."""
+
+    agencies: dict[str, Row]
+    units: dict[str, Row]
+    posts: dict[str, Row]
+    employees: dict[str, Row]
+    duties: dict[tuple[str, str], Row]
+    services: dict[tuple[str, str], Row]
+    systems: dict[tuple[str, str], Row]
+    datasets: dict[tuple[str, str], Row]
+    chains: dict[str, Row]
+
+    @classmethod
+    def of(cls, rows: dict[str, list[Row]]) -> Tables:
+        return cls(
+            agencies={a["code"]: a for a in rows["agencies"]},
+            units={u["id"]: u for u in rows["units"]},
+            posts={p["id"]: p for p in rows["posts"]},
+            employees={e["id"]: e for e in rows["employees"]},
+            duties={(d["agency_code"], d["ref"]): d for d in rows["duties"]},
+            services={(s["agency_code"], s["ref"]): s for s in rows["services"]},
+            systems={(s["agency_code"], s["ref"]): s for s in rows["information_systems"]},
+            datasets={(d["agency_code"], d["ref"]): d for d in rows["datasets"]},
+            chains={c["ref"]: c for c in rows["chains"]},
+        )
+
+
 def check(rows: dict[str, list[Row]]) -> None:
-    def unique(keys: list[Any], what: str) -> None:
-        seen: set[Any] = set()
-        dupes: set[Any] = set()
-        for k in keys:
-            (dupes if k in seen else seen).add(k)
-        assert not dupes, f"duplicate {what}: {sorted(map(str, dupes))}"
+    tables = Tables.of(rows)
+    check_unique_keys(rows)
+    check_agencies(rows, tables)
+    check_units(rows, tables)
+    check_posts(rows, tables)
+    check_employees(rows, tables)
+    check_duties(rows, tables)
+    for s in rows["services"]:
+        check_service(s, tables)
+    check_information_systems(rows, tables)
+    check_datasets(rows, tables)
+    flows_into = check_data_flows(rows, tables)
+    for c in rows["chains"]:
+        check_chain(c, rows["chain_links"], tables, flows_into)
+    for lk in rows["chain_links"]:
+        assert lk["chain_ref"] in tables.chains, lk
+    check_text(rows)
+    check_volumes(rows, tables)
 
-    agencies = {a["code"]: a for a in rows["agencies"]}
-    units = {u["id"]: u for u in rows["units"]}
-    posts = {p["id"]: p for p in rows["posts"]}
-    employees = {e["id"]: e for e in rows["employees"]}
-    duties = {(d["agency_code"], d["ref"]): d for d in rows["duties"]}
-    services = {(s["agency_code"], s["ref"]): s for s in rows["services"]}
-    systems = {(s["agency_code"], s["ref"]): s for s in rows["information_systems"]}
-    datasets = {(d["agency_code"], d["ref"]): d for d in rows["datasets"]}
-    chains = {c["ref"]: c for c in rows["chains"]}
 
+def unique(keys: list[Any], what: str) -> None:
+    seen: set[Any] = set()
+    dupes: set[Any] = set()
+    for k in keys:
+        (dupes if k in seen else seen).add(k)
+    assert not dupes, f"duplicate {what}: {sorted(map(str, dupes))}"
+
+
+def qualified(value: str, table: dict[Any, Any], what: str) -> tuple[str, str]:
+    agency, _, ref = value.partition(":")
+    assert (agency, ref) in table, f"{what} {value} does not resolve"
+    return agency, ref
+
+
+def check_unique_keys(rows: dict[str, list[Row]]) -> None:
     unique([a["code"] for a in rows["agencies"]], "agency codes")
     unique([u["id"] for u in rows["units"]], "unit ids")
     unique([p["id"] for p in rows["posts"]], "post ids")
@@ -1264,80 +1362,99 @@ def check(rows: dict[str, list[Row]]) -> None:
         [(f["from_system"], f["to_system"], f["dataset"]) for f in rows["data_flows"]], "data flows"
     )
 
-    def qualified(value: str, table: dict[Any, Any], what: str) -> tuple[str, str]:
-        agency, _, ref = value.partition(":")
-        assert (agency, ref) in table, f"{what} {value} does not resolve"
-        return agency, ref
 
-    # Agencies (R-20): provincial and delegated bodies hang under their supervising agency.
+def check_agencies(rows: dict[str, list[Row]], t: Tables) -> None:
+    """Agencies (R-20): provincial and delegated bodies hang under their supervising agency."""
     for a in rows["agencies"]:
         assert REF_RE.match(a["code"]), a["code"]
         assert a["kind"] in AGENCY_KINDS, a
         assert a["province"] is None or a["province"] in PROVINCES, a
         if a["parent_code"]:
-            assert a["parent_code"] in agencies and a["parent_code"] != a["code"], a
+            assert a["parent_code"] in t.agencies and a["parent_code"] != a["code"], a
         if a["kind"] in ("provincial_unit", "delegated"):
             assert a["parent_code"] and a["province"], f"{a['code']} needs parent and province"
 
+
+def check_units(rows: dict[str, list[Row]], t: Tables) -> None:
     for u in rows["units"]:
-        assert u["agency_code"] in agencies, u
+        assert u["agency_code"] in t.agencies, u
         assert u["province"] is None or u["province"] in PROVINCES, u
         if u["parent_id"]:
-            assert u["parent_id"] in units, u
-            assert units[u["parent_id"]]["agency_code"] == u["agency_code"], u
+            assert u["parent_id"] in t.units, u
+            assert t.units[u["parent_id"]]["agency_code"] == u["agency_code"], u
+
+
+def check_posts(rows: dict[str, list[Row]], t: Tables) -> None:
     for p in rows["posts"]:
-        assert p["unit_id"] in units, p
-        assert units[p["unit_id"]]["agency_code"] == p["agency_code"], (
+        assert p["unit_id"] in t.units, p
+        assert t.units[p["unit_id"]]["agency_code"] == p["agency_code"], (
             f"post {p['id']}: unit of another agency"
         )
+
+
+def check_employees(rows: dict[str, list[Row]], t: Tables) -> None:
     for e in rows["employees"]:
         assert e["post_id"], e
         for pid in e["post_id"]:
-            assert pid in posts, f"employee {e['id']}: unknown post {pid}"
-            assert posts[pid]["agency_code"] == e["agency_code"], e
+            assert pid in t.posts, f"employee {e['id']}: unknown post {pid}"
+            assert t.posts[pid]["agency_code"] == e["agency_code"], e
         assert re.fullmatch(rf"E-{re.escape(e['agency_code'])}-\d{{4}}", e["id"]), e
 
-    # Duties (R-3): legal basis, issued ID on approval.
+
+def check_duties(rows: dict[str, list[Row]], t: Tables) -> None:
+    """Duties (R-3): a legal basis; drafts, as the cycle issues IDs on approval."""
     for d in rows["duties"]:
-        assert d["agency_code"] in agencies and REF_RE.match(d["ref"]), d
+        assert d["agency_code"] in t.agencies and REF_RE.match(d["ref"]), d
         assert d["legal_basis"], f"duty {d['ref']} has no legal basis"
         assert d["status"] == "draft", f"duty {d['ref']}: the cycle decides (ADR 0015)"
         assert d["changed_on"] is None or re.fullmatch(r"14\d\d/\d\d/\d\d", d["changed_on"]), d
 
-    # Services (R-4): own duties, own delivering unit/post and employees, IDs on approval.
-    for s in rows["services"]:
-        who = f"service {s['agency_code']}:{s['ref']}"
-        agency = s["agency_code"]
-        assert agency in agencies and REF_RE.match(s["ref"]), who
-        assert s["kind"] in KIND.values() and s["delivery"] in DELIVERY.values(), who
-        assert s["duties"], f"{who} maps to no duty (R-4.1)"
-        for ref in s["duties"]:
-            assert (agency, ref) in duties, f"{who}: duty {ref} is not one of its agency's"
-        assert s["units"] or s["posts"], f"{who} names no delivering unit or post (R-4.3)"
-        assert s["employees"], f"{who} names no employee (R-4.3)"
-        for uid in s["units"]:
-            assert uid in units and units[uid]["agency_code"] == agency, f"{who}: unit {uid}"
-        for pid in s["posts"]:
-            assert pid in posts and posts[pid]["agency_code"] == agency, f"{who}: post {pid}"
-        delivering = set(s["posts"]) | {p for p, r in posts.items() if r["unit_id"] in s["units"]}
-        for eid in s["employees"]:
-            assert eid in employees and employees[eid]["agency_code"] == agency, f"{who}: {eid}"
-            assert delivering & set(employees[eid]["post_id"]), (
-                f"{who}: employee {eid} holds none of the delivering posts"
-            )
-        assert s["status"] == "draft", f"{who}: the cycle decides (ADR 0015)"
-        assert s["legacy_id"] is None or re.fullmatch(r"\d{11,12}", s["legacy_id"]), who
 
+def check_service(s: Row, t: Tables) -> None:
+    """Services (R-4): own duties, own delivering unit/post and employees, IDs on approval."""
+    who = f"service {s['agency_code']}:{s['ref']}"
+    agency = s["agency_code"]
+    assert agency in t.agencies and REF_RE.match(s["ref"]), who
+    assert s["kind"] in KIND.values() and s["delivery"] in DELIVERY.values(), who
+    assert s["duties"], f"{who} maps to no duty (R-4.1)"
+    for ref in s["duties"]:
+        assert (agency, ref) in t.duties, f"{who}: duty {ref} is not one of its agency's"
+    check_service_delivery(who, s, t)
+    assert s["status"] == "draft", f"{who}: the cycle decides (ADR 0015)"
+    assert s["legacy_id"] is None or re.fullmatch(r"\d{11,12}", s["legacy_id"]), who
+
+
+def check_service_delivery(who: str, s: Row, t: Tables) -> None:
+    """The delivering units, posts and employees are the service's agency's (R-4.3)."""
+    agency = s["agency_code"]
+    assert s["units"] or s["posts"], f"{who} names no delivering unit or post (R-4.3)"
+    assert s["employees"], f"{who} names no employee (R-4.3)"
+    for uid in s["units"]:
+        assert uid in t.units and t.units[uid]["agency_code"] == agency, f"{who}: unit {uid}"
+    for pid in s["posts"]:
+        assert pid in t.posts and t.posts[pid]["agency_code"] == agency, f"{who}: post {pid}"
+    delivering = set(s["posts"]) | {p for p, r in t.posts.items() if r["unit_id"] in s["units"]}
+    for eid in s["employees"]:
+        assert eid in t.employees and t.employees[eid]["agency_code"] == agency, f"{who}: {eid}"
+        assert delivering & set(t.employees[eid]["post_id"]), (
+            f"{who}: employee {eid} holds none of the delivering posts"
+        )
+
+
+def check_information_systems(rows: dict[str, list[Row]], t: Tables) -> None:
     for s in rows["information_systems"]:
         assert re.fullmatch(r"https://[a-z0-9.-]+\.example(/\S*)?", s["url"]), s
         for ref in s["services"]:
-            assert (s["agency_code"], ref) in services, f"system {s['ref']}: service {ref}"
+            assert (s["agency_code"], ref) in t.services, f"system {s['ref']}: service {ref}"
+
+
+def check_datasets(rows: dict[str, list[Row]], t: Tables) -> None:
     for d in rows["datasets"]:
-        assert (d["agency_code"], d["information_system"]) in systems, (
+        assert (d["agency_code"], d["information_system"]) in t.systems, (
             f"dataset {d['ref']}: system {d['information_system']} not in its agency"
         )
         for ref in d["services"]:
-            assert (d["agency_code"], ref) in services, f"dataset {d['ref']}: service {ref}"
+            assert (d["agency_code"], ref) in t.services, f"dataset {d['ref']}: service {ref}"
         assert d["personal_data"] in ("yes", "no"), d
         assert d["classification"] in ("public", "internal", "confidential", "secret"), d
         assert d["update_frequency"] in (
@@ -1350,61 +1467,78 @@ def check(rows: dict[str, list[Row]]) -> None:
             "irregular",
         ), d
 
-    # Data flows (R-10.1): between systems of different agencies; the dataset is held in the
-    # sending system.
-    flows_into: set[tuple[str, str]] = set()  # (dataset, receiving agency)
+
+def check_data_flows(rows: dict[str, list[Row]], t: Tables) -> set[tuple[str, str]]:
+    """Data flows (R-10.1): between systems of different agencies; the dataset is held in the
+    sending system. Returns the (dataset, receiving agency) pairs the flows deliver."""
+    flows_into: set[tuple[str, str]] = set()
     for f in rows["data_flows"]:
-        src = qualified(f["from_system"], systems, "from_system")
-        dst = qualified(f["to_system"], systems, "to_system")
-        ds = qualified(f["dataset"], datasets, "dataset")
+        src = qualified(f["from_system"], t.systems, "from_system")
+        dst = qualified(f["to_system"], t.systems, "to_system")
+        ds = qualified(f["dataset"], t.datasets, "dataset")
         assert src[0] != dst[0], f"flow {f} stays inside one agency"
-        assert ds[0] == src[0] and datasets[ds]["information_system"] == src[1], (
+        assert ds[0] == src[0] and t.datasets[ds]["information_system"] == src[1], (
             f"flow {f}: dataset is not held in the sending system"
         )
         assert f["purpose_fa"], f
         flows_into.add((f["dataset"], dst[0]))
+    return flows_into
 
-    # Chains (R-6): ordered links, acyclic dependencies, ≥2 agencies, final service's agency
-    # responsible, and every dataset from another agency reaches it through a data flow.
-    for c in rows["chains"]:
-        final = qualified(c["final_service"], services, "final_service")
-        assert c["responsible_agency"] == final[0], f"chain {c['ref']}: R-6.2"
-        links = sorted(
-            (lk for lk in rows["chain_links"] if lk["chain_ref"] == c["ref"]),
-            key=lambda lk: lk["order"],
+
+def check_chain(
+    c: Row, chain_links: list[Row], t: Tables, flows_into: set[tuple[str, str]]
+) -> None:
+    """Chains (R-6): ordered links, acyclic dependencies, ≥2 agencies, final service's agency
+    responsible, and every dataset from another agency reaches it through a data flow."""
+    final = qualified(c["final_service"], t.services, "final_service")
+    assert c["responsible_agency"] == final[0], f"chain {c['ref']}: R-6.2"
+    links = sorted(
+        (lk for lk in chain_links if lk["chain_ref"] == c["ref"]),
+        key=lambda lk: lk["order"],
+    )
+    assert 3 <= len(links) <= 6, f"chain {c['ref']} has {len(links)} links"
+    assert [lk["order"] for lk in links] == list(range(1, len(links) + 1)), c["ref"]
+    assert links[-1]["service"] == c["final_service"], f"chain {c['ref']}: final not last"
+    link_agencies = {check_chain_link(c, lk, t, flows_into) for lk in links}
+    assert len(link_agencies) >= 2, f"chain {c['ref']} involves one agency only"
+
+
+def check_chain_link(c: Row, lk: Row, t: Tables, flows_into: set[tuple[str, str]]) -> str:
+    """One link: earlier dependencies, datasets its agency holds or receives. Returns its agency."""
+    agency, _ = qualified(lk["service"], t.services, "link service")
+    assert all(1 <= o < lk["order"] for o in lk["depends_on"]), lk
+    for ds in lk["datasets"]:
+        owner, _ = qualified(ds, t.datasets, "link dataset")
+        assert owner == agency or (ds, agency) in flows_into, (
+            f"chain {c['ref']} link {lk['order']}: {ds} never flows to {agency}"
         )
-        assert 3 <= len(links) <= 6, f"chain {c['ref']} has {len(links)} links"
-        assert [lk["order"] for lk in links] == list(range(1, len(links) + 1)), c["ref"]
-        assert links[-1]["service"] == c["final_service"], f"chain {c['ref']}: final not last"
-        link_agencies = set()
-        for lk in links:
-            agency, _ = qualified(lk["service"], services, "link service")
-            link_agencies.add(agency)
-            assert all(1 <= o < lk["order"] for o in lk["depends_on"]), lk
-            for ds in lk["datasets"]:
-                owner, _ = qualified(ds, datasets, "link dataset")
-                assert owner == agency or (ds, agency) in flows_into, (
-                    f"chain {c['ref']} link {lk['order']}: {ds} never flows to {agency}"
-                )
-        assert len(link_agencies) >= 2, f"chain {c['ref']} involves one agency only"
-    for lk in rows["chain_links"]:
-        assert lk["chain_ref"] in chains, lk
+    return agency
 
-    # Text hygiene: Persian letters (no Arabic yeh/kaf), no stray spaces; no personal names or
-    # national codes anywhere (employees are bare synthetic IDs).
+
+def texts(rows: dict[str, list[Row]]) -> Iterator[tuple[str, str, str]]:
+    """Every text value in the rows, list items one by one, as (sheet, key, text)."""
     for sheet, sheet_rows in rows.items():
         for r in sheet_rows:
             for key, value in r.items():
                 for text in value if isinstance(value, list) else [value]:
                     if isinstance(text, str):
-                        assert not ARABIC_LETTERS.search(text), f"{sheet}.{key}: {text!r}"
-                        assert text == text.strip() and "  " not in text, f"{sheet}.{key}"
-                        assert "\u200c " not in text and " \u200c" not in text, f"{sheet}.{key}"
+                        yield sheet, key, text
+
+
+def check_text(rows: dict[str, list[Row]]) -> None:
+    """Text hygiene: Persian letters (no Arabic yeh/kaf), no stray spaces; no personal names or
+    national codes anywhere (employees are bare synthetic IDs)."""
+    for sheet, key, text in texts(rows):
+        assert not ARABIC_LETTERS.search(text), f"{sheet}.{key}: {text!r}"
+        assert text == text.strip() and "  " not in text, f"{sheet}.{key}"
+        assert "\u200c " not in text and " \u200c" not in text, f"{sheet}.{key}"
     assert all(set(e) == {"id", "post_id", "agency_code"} for e in rows["employees"])
 
-    # The brief's volumes.
+
+def check_volumes(rows: dict[str, list[Row]], t: Tables) -> None:
+    """The brief's volumes."""
     main = {"SABT", "TAX", "SSO", "TEHRAN_MUN"}
-    assert main <= set(agencies)
+    assert main <= set(t.agencies)
     assert len(rows["duties"]) >= 60 and len(rows["services"]) >= 80, "too few duties/services"
     assert len(rows["datasets"]) >= 20 and len(rows["data_flows"]) >= 15
     assert len(rows["chains"]) == 3
@@ -1415,6 +1549,33 @@ def check(rows: dict[str, list[Row]]) -> None:
 # ---------------------------------------------------------------------------------------------
 # Writing: one sheet per table, keys in row 1, data from row 2; byte-reproducible output.
 # ---------------------------------------------------------------------------------------------
+# Contract columns a steward never writes in a workbook, though the demo's rows fill them:
+# legacy national service IDs go through the admin's own import (LEGACY_OUT, `govcat admin
+# legacy-ids`, R-4.2, ADR 0015), so they are written to legacy-ids.csv instead.
+NOT_IN_WORKBOOK = frozenset({"legacy_id"})
+
+
+def workbook_columns(rows: dict[str, list[Row]]) -> dict[str, list[str]]:
+    """The columns the workbook writes, read from the spreadsheet contract
+    (catalog.kinds.sheets()): for each sheet in contract order, the contract's columns in the
+    contract's order that the rows fill, except NOT_IN_WORKBOOK. A sheet or a key the contract
+    does not know is an error, so no data is dropped silently."""
+    contract = kinds.sheets()
+    unknown_sheets = set(rows) - {sheet.name for sheet in contract}
+    if unknown_sheets:
+        raise ValueError(f"sheets not in the contract: {sorted(unknown_sheets)}")
+    columns: dict[str, list[str]] = {}
+    for sheet in contract:
+        filled = {key for r in rows.get(sheet.name, []) for key in r}
+        unknown = filled - set(sheet.keys)
+        if unknown:
+            raise ValueError(f"{sheet.name}: columns not in the contract: {sorted(unknown)}")
+        keys = [k for k in sheet.keys if k in filled and k not in NOT_IN_WORKBOOK]
+        if keys:
+            columns[sheet.name] = keys
+    return columns
+
+
 FIXED_TIME = datetime(2025, 5, 5, 8, 0, 0)  # 1404/02/15; stands in for "now" in the file
 
 
@@ -1424,11 +1585,12 @@ def cell(value: Any) -> Any:
     return value
 
 
-def write(rows: dict[str, list[Row]], out: Path) -> None:
+def write(rows: dict[str, list[Row]], sheets: dict[str, list[str]], out: Path) -> None:
+    """The workbook: each sheet of ``sheets`` (workbook_columns) with its columns."""
     wb = Workbook()
     wb.remove(wb.active)
     bold = Font(bold=True)
-    for sheet, columns in COLUMNS.items():
+    for sheet, columns in sheets.items():
         ws = wb.create_sheet(sheet)
         ws.append(columns)
         for c in ws[1]:
@@ -1477,10 +1639,11 @@ def main(argv: list[str]) -> int:
     out = Path(argv[1]) if len(argv) > 1 else OUT
     rows = build()
     check(rows)
-    write(rows, out)
+    sheets = workbook_columns(rows)
+    write(rows, sheets, out)
     write_legacy(rows, out.with_name(LEGACY_OUT))
     total = sum(len(r) for r in rows.values())
-    for sheet in COLUMNS:
+    for sheet in sheets:
         print(f"{sheet:20} {len(rows[sheet]):4}")
     print(f"{'total':20} {total:4}  -> {out}")
     return 0

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from catalog.store.port import GraphStore
+from catalog.port import GraphStore
 from graph_queries.answer import Answer, QueryError
 
 DEFAULT_TIMEOUT_MS = 5_000

@@ -13,8 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from catalog.cycle import Cycle
-from catalog.cycle.engine import TEHRAN, Due
+from catalog.cycle.engine import TEHRAN, Cycle, Due
 from catalog.iris import Iris
 from catalog.jalali import to_jalali_str
 from graph_queries.answer import Analysis, Answer, QueryError, Runner

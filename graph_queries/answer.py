@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from catalog.store.port import GraphStore, Row
+from catalog.port import GraphStore, Row
 
 
 class QueryError(ValueError):

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from catalog import csvsafe
-from catalog.store.port import GraphStore
+from catalog.port import GraphStore
 from graph_queries.answer import Answer, QueryError
 
 FORMATS = ("json", "csv", "svg", "ttl", "jsonld")

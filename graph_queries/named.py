@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from catalog.jalali import parse_date
-from catalog.store.port import GraphStore, Row
+from catalog.port import GraphStore, Row
 from graph_queries.analyses import ANALYSES
 from graph_queries.answer import Answer, QueryError
 from graph_queries.structure import Structure, as_structure
@@ -181,10 +181,20 @@ def _typed(p: Param, value: Any, base: str | None) -> Any:
         except TypeError:
             raise QueryError(f"parameter {p.name} is a proposed structure: a workbook, a CSV "
                              "folder or a Turtle file (the request body over HTTP)") from None
-    if isinstance(value, list | tuple):  # a command line or a URL gives every value as a list
+    return _scalar(p, _one(p, value), base)
+
+
+def _one(p: Param, value: Any) -> Any:
+    """The one value of a single-valued parameter: a command line or a URL gives every value
+    as a list."""
+    if isinstance(value, list | tuple):
         if len(value) != 1:
             raise QueryError(f"parameter {p.name} takes one value")
-        value = value[0]
+        return value[0]
+    return value
+
+
+def _scalar(p: Param, value: Any, base: str | None) -> Any:
     if p.type == "int":
         try:
             return int(value)

@@ -12,8 +12,8 @@ from rdflib import Graph
 
 from catalog.graphmap import nodes_to_graph
 from catalog.ontology import bind_prefixes
+from catalog.port import GraphStore
 from catalog.serialize import serialize
-from catalog.store.port import GraphStore
 from graph_queries.answer import Answer
 
 PAGE = 5_000  # IRIs described per read, as the export pages them

@@ -2,24 +2,22 @@
 description, declared parameters and its author, shared between auditors.
 
 They live in the graph as nodes labelled `SavedQuery`, never `Resource`, so they are store
-bookkeeping like the ID counters: never exported, counted or validated as catalog data. Every
-statement is parameterized and is checked by Neo4j's linter and planner
-(tests/test_cypher_grammar.py). A query is saved only after it has run once, read-only, with its
-parameters empty and a row limit of one: the store refuses a write, so a query that writes is
-never saved, and one that does not parse is told so at once.
+bookkeeping like the ID counters: never exported, counted or validated as catalog data. The
+store keeps them through its named operations (catalog.port.SavedQueriesPort; their
+Cypher is in catalog/store/saved_cypher.py). A query is saved only after it has run once,
+read-only, with its parameters empty and a row limit of one: the store refuses a write, so a
+query that writes is never saved, and one that does not parse is told so at once.
 """
 
 from __future__ import annotations
 
-import json
 import re
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from catalog.store.port import (
+from catalog.port import (
     GraphStore,
     QueryTimeout,
     ReadOnlyViolation,
@@ -29,39 +27,6 @@ from catalog.store.port import (
 )
 from graph_queries import adhoc
 from graph_queries.answer import Answer, QueryError
-
-SAVE = (
-    "MERGE (q:SavedQuery {name: $name}) "
-    "ON CREATE SET q.id = $id, q.author = $author, q.created = $now "
-    "WITH q, q.id = $id AS created "
-    "WHERE created OR $replace "
-    "SET q.cypher = $cypher, q.description = $description, q.params = $params, "
-    "q.timeoutMs = $timeout_ms, q.rowLimit = $row_limit, q.updated = $now, "
-    "q.updatedBy = $author "
-    "RETURN created"
-)
-
-LIST = (
-    "MATCH (q:SavedQuery) "
-    "WHERE $name IS NULL OR q.name = $name "
-    "RETURN q.name AS name, q.description AS description, q.cypher AS cypher, "
-    "q.params AS params, q.author AS author, q.created AS created, q.updated AS updated, "
-    "q.updatedBy AS updated_by, q.timeoutMs AS timeout_ms, q.rowLimit AS row_limit "
-    "ORDER BY name"
-)
-
-DELETE = (
-    "MATCH (q:SavedQuery {name: $name}) "
-    "WITH q, q.name AS name "
-    "DELETE q "
-    "RETURN name"
-)
-
-
-def statements() -> dict[str, str]:
-    """Every statement of this module, for the grammar check."""
-    return {"saved-save": SAVE, "saved-list": LIST, "saved-delete": DELETE}
-
 
 NAME = re.compile(r"^\w[\w.-]{0,99}$")  # letters of any script, digits, _ . - (a URL segment)
 PARAM = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # a Cypher $parameter
@@ -131,17 +96,17 @@ def save(store: GraphStore, name: str, cypher: str, description: str, author: st
                             adhoc.MAX_TIMEOUT_MS)
     _validate(store, cypher, declared, timeout)
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    rows = store.write(SAVE, {
-        "name": name, "id": str(uuid.uuid4()), "author": author.strip(), "now": now,
-        "replace": replace, "cypher": cypher.strip(), "description": description.strip(),
-        "params": json.dumps([asdict(p) for p in declared], ensure_ascii=False),
-        "timeout_ms": timeout_ms,
-        "row_limit": None if limit is None else adhoc.bounded(
-            "limit", limit, adhoc.DEFAULT_LIMIT, adhoc.MAX_LIMIT)})
-    if not rows:
+    created = store.save_query(
+        name, cypher=cypher.strip(), description=description.strip(),
+        params=[asdict(p) for p in declared], author=author.strip(), now=now,
+        timeout_ms=timeout_ms,
+        row_limit=None if limit is None else adhoc.bounded(
+            "limit", limit, adhoc.DEFAULT_LIMIT, adhoc.MAX_LIMIT),
+        replace=replace)
+    if created is None:
         raise QueryError(f"a saved query named {name!r} exists; replace it explicitly, or "
                          "choose another name")
-    return get(store, name), bool(rows[0]["created"])
+    return get(store, name), created
 
 
 def _validate(store: GraphStore, cypher: str, declared: Sequence[SavedParam],
@@ -160,23 +125,23 @@ def _validate(store: GraphStore, cypher: str, declared: Sequence[SavedParam],
 
 
 def listing(store: GraphStore) -> list[SavedQuery]:
-    return [_from_row(r) for r in store.read(LIST, {"name": None})]
+    return [_from_row(r) for r in store.saved_queries()]
 
 
 def get(store: GraphStore, name: str) -> SavedQuery:
-    rows = store.read(LIST, {"name": name})
+    rows = store.saved_queries(name)
     if not rows:
         raise QueryError(f"no saved query named {name!r}")
     return _from_row(rows[0])
 
 
 def delete(store: GraphStore, name: str) -> None:
-    if not store.write(DELETE, {"name": name}):
+    if not store.delete_saved_query(name):
         raise QueryError(f"no saved query named {name!r}")
 
 
 def _from_row(r: Row) -> SavedQuery:
-    params = tuple(param_spec(p) for p in json.loads(r["params"] or "[]"))
+    params = tuple(param_spec(p) for p in r["params"])
     return SavedQuery(r["name"], r["cypher"], r["description"], params, r["author"],
                       r["created"], r["updated"], r["updated_by"], r["timeout_ms"],
                       r["row_limit"])

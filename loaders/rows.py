@@ -15,9 +15,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from catalog.changeset import Origin
-from catalog.model import RECORD_TYPES, Record
+from catalog.kinds import by_sheet
+from catalog.model import Record
 from catalog.problems import Problem
-from loaders.schema import Sheet
+from catalog.sheets import Sheet
 
 _FA_BY_TYPE = {
     "missing": "این ستون الزامی است و خالی مانده است",
@@ -57,7 +58,7 @@ def to_record(sheet: Sheet, raw: RawRow) -> tuple[Record | None, list[Problem]]:
             # A Persian label becomes its key; anything else is left for the model to refuse
             # with the list of allowed values.
             values[col.key] = col.enum_key(values[col.key]) or values[col.key]
-    model = RECORD_TYPES[sheet.name]
+    model = by_sheet()[sheet.name].record
     try:
         return model.model_validate(values), problems
     except ValidationError as exc:

@@ -1,6 +1,6 @@
 """Reading a workbook (one sheet per entity) or a folder of CSV files (one file per entity).
 
-Headers may be the English keys or their Persian labels (loaders.schema). Unknown sheets and
+Headers may be the English keys or their Persian labels (catalog.sheets). Unknown sheets and
 columns are errors, not silently dropped: nothing a steward typed may be lost.
 
 A file that cannot be read is a problem of the submission, never a crash (ADR 0011). A workbook
@@ -17,7 +17,7 @@ import csv
 import io
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,10 +26,11 @@ from xml.parsers import expat
 from openpyxl import load_workbook
 
 from catalog.changeset import Origin
+from catalog.kinds import sheet_by_name, sheets
 from catalog.model import Record
 from catalog.problems import Problem
+from catalog.sheets import Sheet, header_to_key, is_label_row
 from loaders.rows import RawRow, cell, to_records
-from loaders.schema import SHEET_BY_NAME, SHEETS, Sheet, header_to_key, is_label_row
 from loaders.template import LISTS_TITLE, README_TITLE
 
 README_SHEETS = {"readme", "راهنما", README_TITLE.lower(), LISTS_TITLE.lower()}
@@ -87,7 +88,7 @@ def _rows(source: str, spec: Sheet, table: Iterable[tuple[int, list[Any]]],
 
 
 def _spec(source: str, name: str, problems: list[Problem]) -> Sheet | None:
-    spec = SHEET_BY_NAME.get(name.strip()) or SHEET_BY_NAME.get(name.strip().lower())
+    spec = sheet_by_name().get(name.strip()) or sheet_by_name().get(name.strip().lower())
     if spec is None and name.strip().lower() not in README_SHEETS:
         problems.append(_problem(source, name, f"unknown sheet {name!r}",
                                  f"برگه «{name}» در قالب govcat تعریف نشده است"))
@@ -97,7 +98,7 @@ def _spec(source: str, name: str, problems: list[Problem]) -> Sheet | None:
 def _collect(tables: dict[str, tuple[str, Iterable[tuple[int, list[Any]]]]], parsed: Parsed,
              ) -> Parsed:
     """Tables keyed by sheet key, each (source, rows); parsed in the contract's load order."""
-    for spec in SHEETS:
+    for spec in sheets():
         if spec.name not in tables:
             continue
         source, table = tables[spec.name]
@@ -155,50 +156,78 @@ def unsafe_workbook(path: Path) -> Problem | None:
     not_zip = refuse("the file is not an .xlsx workbook (not a zip archive)",
                      "پرونده کاربرگ xlsx نیست (بایگانی zip نیست)")
     try:
-        with path.open("rb") as f:
-            f.seek(0, 2)
-            f.seek(max(0, f.tell() - 65_557))  # the end record and the longest zip comment
-            tail = f.read()
-        end = tail.rfind(_EOCD)
-        if end < 0 or len(tail) < end + 12:
+        declared = _declared_parts(path)
+        if declared is None:
             return not_zip
-        if int.from_bytes(tail[end + 10:end + 12], "little") > MAX_PARTS:
-            return refuse(f"the workbook has more than {MAX_PARTS:,} parts",
-                          f"کاربرگ بیش از {MAX_PARTS:,} بخش دارد")
+        if declared > MAX_PARTS:
+            return _too_many_parts(refuse)
         with zipfile.ZipFile(path) as z:
-            parts = z.infolist()
-            if len(parts) > MAX_PARTS:
-                return refuse(f"the workbook has more than {MAX_PARTS:,} parts",
-                              f"کاربرگ بیش از {MAX_PARTS:,} بخش دارد")
-            inflated = sum(p.file_size for p in parts)
-            if inflated > MAX_INFLATED:
-                return refuse(
-                    f"the workbook would inflate to {inflated / 2**20:,.0f} MiB, more than "
-                    f"{MAX_INFLATED // 2**20} MiB: split it into several files",
-                    f"کاربرگ پس از گشودن {inflated / 2**20:,.0f} مگابایت می‌شود، بیش از "
-                    f"{MAX_INFLATED // 2**20} مگابایت؛ آن را به چند پرونده بخش کنید")
-            for p in parts:
-                if p.flag_bits & 0x41:  # encrypted, or "strong" encryption
-                    return refuse("the workbook is encrypted: save it without a password",
-                                  "کاربرگ رمزگذاری شده است؛ آن را بدون گذرواژه ذخیره کنید")
-                if p.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-                    return refuse(f"part {p.filename!r} is compressed in a way .xlsx files "
-                                  "never are", f"بخش «{p.filename}» به روشی فشرده شده که در "
-                                  "کاربرگ‌های xlsx به کار نمی‌رود")
-                if p.file_size > RATIO_FLOOR and p.file_size > MAX_RATIO * p.compress_size:
-                    return refuse(
-                        f"part {p.filename!r} inflates {p.file_size // max(p.compress_size, 1):,}"
-                        f" times (a zip bomb?): more than {MAX_RATIO} times is refused",
-                        f"بخش «{p.filename}» بیش از {MAX_RATIO} برابر باز می‌شود (بمب zip؟)؛ "
-                        "پذیرفته نیست")
-            for p in parts:
-                if _declares_dtd(z, p):
-                    return refuse(
-                        f"part {p.filename!r} declares a DTD (entities); workbooks never do",
-                        f"بخش «{p.filename}» DTD (موجودیت XML) دارد؛ کاربرگ‌ها چنین ندارند")
+            return _unsafe_parts(z, refuse)
     except (OSError, zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError,
             zlib.error, NotImplementedError):
         return not_zip
+
+
+_Refuse = Callable[[str, str], Problem]
+
+
+def _declared_parts(path: Path) -> int | None:
+    """How many parts the zip's end record declares, read from the file's tail; None when it
+    has no end record (not a zip archive)."""
+    with path.open("rb") as f:
+        f.seek(0, 2)
+        f.seek(max(0, f.tell() - 65_557))  # the end record and the longest zip comment
+        tail = f.read()
+    end = tail.rfind(_EOCD)
+    if end < 0 or len(tail) < end + 12:
+        return None
+    return int.from_bytes(tail[end + 10:end + 12], "little")
+
+
+def _too_many_parts(refuse: _Refuse) -> Problem:
+    return refuse(f"the workbook has more than {MAX_PARTS:,} parts",
+                  f"کاربرگ بیش از {MAX_PARTS:,} بخش دارد")
+
+
+def _unsafe_parts(z: zipfile.ZipFile, refuse: _Refuse) -> Problem | None:
+    """The zip directory's limits, then each part's, then each XML part's prolog."""
+    parts = z.infolist()
+    if len(parts) > MAX_PARTS:
+        return _too_many_parts(refuse)
+    inflated = sum(p.file_size for p in parts)
+    if inflated > MAX_INFLATED:
+        return refuse(
+            f"the workbook would inflate to {inflated / 2**20:,.0f} MiB, more than "
+            f"{MAX_INFLATED // 2**20} MiB: split it into several files",
+            f"کاربرگ پس از گشودن {inflated / 2**20:,.0f} مگابایت می‌شود، بیش از "
+            f"{MAX_INFLATED // 2**20} مگابایت؛ آن را به چند پرونده بخش کنید")
+    for p in parts:
+        found = _unsafe_part(p, refuse)
+        if found is not None:
+            return found
+    for p in parts:
+        if _declares_dtd(z, p):
+            return refuse(
+                f"part {p.filename!r} declares a DTD (entities); workbooks never do",
+                f"بخش «{p.filename}» DTD (موجودیت XML) دارد؛ کاربرگ‌ها چنین ندارند")
+    return None
+
+
+def _unsafe_part(p: zipfile.ZipInfo, refuse: _Refuse) -> Problem | None:
+    """An encrypted part, one compressed otherwise than .xlsx parts are, or a zip bomb."""
+    if p.flag_bits & 0x41:  # encrypted, or "strong" encryption
+        return refuse("the workbook is encrypted: save it without a password",
+                      "کاربرگ رمزگذاری شده است؛ آن را بدون گذرواژه ذخیره کنید")
+    if p.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        return refuse(f"part {p.filename!r} is compressed in a way .xlsx files "
+                      "never are", f"بخش «{p.filename}» به روشی فشرده شده که در "
+                      "کاربرگ‌های xlsx به کار نمی‌رود")
+    if p.file_size > RATIO_FLOOR and p.file_size > MAX_RATIO * p.compress_size:
+        return refuse(
+            f"part {p.filename!r} inflates {p.file_size // max(p.compress_size, 1):,}"
+            f" times (a zip bomb?): more than {MAX_RATIO} times is refused",
+            f"بخش «{p.filename}» بیش از {MAX_RATIO} برابر باز می‌شود (بمب zip؟)؛ "
+            "پذیرفته نیست")
     return None
 
 

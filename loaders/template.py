@@ -1,8 +1,9 @@
 """The empty, self-documenting XLSX workbook that agencies fill in.
 
-Everything written here is derived from loaders.schema, so the template cannot drift from what
-the loaders accept. Data rows are left empty on purpose: an example row would be loaded as data,
-so examples live in the header comments and in the README sheet instead.
+Everything written here is derived from the kinds' sheets (catalog.kinds), so the template
+cannot drift from what the loaders accept. Data rows are left empty on purpose: an example
+row would be loaded as data, so examples live in the header comments and in the README sheet
+instead.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from loaders.schema import LIST_SEPARATORS, REF_SEPARATOR, SHEETS, Column, Sheet
+from catalog.kinds import sheets
+from catalog.sheets import LIST_SEPARATORS, REF_SEPARATOR, Column, Sheet
 
 __all__ = ["FIRST_DATA_ROW", "LISTS_TITLE", "README_TITLE", "write_template"]
 
@@ -127,7 +129,7 @@ def write_template(path: Path) -> None:
     assert readme is not None  # a new Workbook always has one sheet
     _write_readme(readme)
     lists = wb.create_sheet(LISTS_TITLE)
-    for sheet in SHEETS:
+    for sheet in sheets():
         _write_sheet(wb.create_sheet(sheet.name), sheet, lists)
     if lists.max_row == 1 and lists["A1"].value is None:
         wb.remove(lists)
@@ -184,7 +186,7 @@ def _readme_sheets(ws: Worksheet, row: int) -> int:
         ws, row, "Sheets, in load order", "برگه‌ها به ترتیب بارگذاری",
         ["sheet", "برگه", "description", "", "", "", "", "توضیح"],
     )
-    for sheet in SHEETS:
+    for sheet in sheets():
         values = [sheet.name, sheet.label_fa, sheet.description_en]
         for col, value in enumerate(values, start=1):
             ws.cell(row, col, value).alignment = _WRAP
@@ -203,7 +205,7 @@ def _readme_columns(ws: Worksheet, row: int) -> int:
         ["sheet", "key", "عنوان", "required / الزامی", "kind / نوع", "allowed / مقادیر مجاز",
          "description", "توضیح", "example / نمونه"],
     )
-    for sheet in SHEETS:
+    for sheet in sheets():
         for column in sheet.columns:
             _readme_column_row(ws, row, sheet, column)
             row += 1

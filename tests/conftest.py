@@ -12,12 +12,12 @@ import neo4j
 import pytest
 
 from catalog.iris import Iris
+from catalog.port import GraphStore
 from catalog.registry import Registry
 from catalog.store.falkordb_server import FalkorServer
 from catalog.store.falkordb_store import FalkorStore
 from catalog.store.neo4j_store import Neo4jStore
-from catalog.store.port import GraphStore
-from tests.support.neo4j_server import start_neo4j
+from tests.support.neo4j_server import Neo4jProcess, start_neo4j
 
 BASE = "https://govcat.test/id/"
 STORES = ("falkordb", "neo4j")
@@ -37,13 +37,19 @@ def falkor_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FalkorSe
 
 
 @pytest.fixture(scope="session")
-def neo4j_driver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[neo4j.Driver]:
+def neo4j_process(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Neo4jProcess]:
+    """The session's Neo4j server; `routing_uri` for processes the tests start."""
     process = start_neo4j(tmp_path_factory.mktemp("neo4j"))
-    driver = neo4j.GraphDatabase.driver(process.routing_uri)
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def neo4j_driver(neo4j_process: Neo4jProcess) -> Iterator[neo4j.Driver]:
+    driver = neo4j.GraphDatabase.driver(neo4j_process.routing_uri)
     driver.verify_connectivity()
     yield driver
     driver.close()
-    process.stop()
 
 
 @pytest.fixture(params=STORES)

@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 
 from catalog.access.accounts import Accounts
 from catalog.access.credentials import Sealer
-from catalog.access.principals import OPERATOR, Principal
+from catalog.access.principals import OPERATOR, Principal, Role
 from catalog.backup import (
     Archive,
     BackupError,
@@ -37,17 +37,18 @@ from catalog.backup import (
     same_node,
     store_counts,
 )
-from catalog.cycle import Actor, Cycle, Role
 from catalog.cycle.config import default_config
+from catalog.cycle.engine import Cycle
+from catalog.cycle.states import Actor
 from catalog.feed import changes, last_change
 from catalog.graphmap import Node
 from catalog.iris import Iris
+from catalog.port import GraphStore
 from catalog.registry import Registry, node_from_json
 from catalog.resources import Precondition, delete
 from catalog.store.falkordb_server import FalkorServer
 from catalog.store.falkordb_store import FalkorStore
 from catalog.store.neo4j_store import Neo4jStore
-from catalog.store.port import GraphStore
 from cli.main import app
 from graph_queries import saved
 from loaders.submission import read_submission

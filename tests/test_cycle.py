@@ -10,8 +10,10 @@ from typing import Any
 
 import pytest
 
-from catalog.cycle import Actor, Cycle, CycleRefused, Forbidden, Role, State
+from catalog.access.principals import Forbidden, Role
 from catalog.cycle.config import default_config
+from catalog.cycle.engine import Cycle
+from catalog.cycle.states import Actor, CycleRefused, State
 from catalog.registry import Registry
 from loaders.submission import read_submission
 from tests.workbooks import two_agencies, write_workbook
@@ -317,8 +319,8 @@ def test_a_clock_statement_failing_in_the_store_rolls_the_transition_back(
     """Atomicity through the store itself: the clock statement written with a start fails
     at run time after writing (a division by zero); the step stays as it was, with no change
     event, on both stores (Neo4j: one transaction; FalkorDB: one statement)."""
+    from catalog.port import StoreError
     from catalog.store import obligations_cypher as oc
-    from catalog.store.port import StoreError
 
     _load(registry, tmp_path)
     cycle = _cycle(registry)

@@ -10,15 +10,16 @@ from catalog.store import (
     compound,
     credentials_cypher,
     cypher,
+    inspection,
     obligations_cypher,
     reach_cypher,
     review_cypher,
+    saved_cypher,
     trail_cypher,
 )
 from catalog.store.falkordb_store import _INDEX as FALKOR_INDEX
 from catalog.store.falkordb_store import COUNTER_INDEX, side_index
 from catalog.store.neo4j_store import CONSTRAINT, COUNTER_CONSTRAINT, side_key
-from graph_queries import saved
 from graph_queries.named import catalog_of_queries
 from tests.support.cypher_lint import lint_cypher
 
@@ -55,7 +56,11 @@ def all_statements() -> dict[str, str]:
     found.update({f"trail-{n}": q for n, q in trail_cypher.trail_statements().items()})
     # the named queries for auditors (ADR 0004), as the files hold them
     found.update({f"query-{q.name}": q.cypher for q in catalog_of_queries().values()})
-    found.update(saved.statements())  # saved queries, shared between auditors (ADR 0004)
+    # saved queries, shared between auditors (ADR 0004)
+    found.update({f"saved-{n}": q for n, q in saved_cypher.saved_statements().items()})
+    # what the benchmarks and crash scenarios read of a store (bench/)
+    found.update({f"inspection-{n}": q
+                  for n, q in inspection.inspection_statements().items()})
     return found
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import jdatetime
 import pytest
 
-from catalog.cycle import Actor, Cycle, Role
+from catalog.access.principals import Role
 from catalog.cycle.deadlines import (
     FIXED,
     DueState,
@@ -20,6 +20,8 @@ from catalog.cycle.deadlines import (
     next_monitoring,
     plan_year_end,
 )
+from catalog.cycle.engine import Cycle
+from catalog.cycle.states import Actor
 from catalog.jalali import parse_date, to_jalali_str
 from catalog.registry import Registry
 from tests.test_cycle import _load

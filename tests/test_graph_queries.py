@@ -32,8 +32,8 @@ from rdflib.compare import isomorphic
 
 from api.queries import read_structure
 from catalog.graphmap import Node
+from catalog.port import QueryTimeout, ReadOnlyViolation, StoreChange
 from catalog.registry import Registry
-from catalog.store.port import QueryTimeout, ReadOnlyViolation, StoreChange
 from catalog.vocab import CPSV, GC, concept
 from graph_queries import adhoc, formats, named
 from graph_queries.named import Answer, QueryError

@@ -19,12 +19,12 @@ from rdflib.namespace import DCTERMS, ORG, RDF, SKOS
 
 from catalog.changeset import ChangeSet, Origin
 from catalog.graphmap import graph_to_nodes
+from catalog.port import GraphStore
 from catalog.problems import Problem
 from catalog.registry import Registry
 from catalog.store.falkordb_server import FalkorServer
 from catalog.store.falkordb_store import FalkorStore
 from catalog.store.neo4j_store import Neo4jStore
-from catalog.store.port import GraphStore
 from catalog.validation import (
     neighbourhood,
     unseen,

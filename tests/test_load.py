@@ -71,11 +71,11 @@ def test_persian_digits_and_letter_variants_are_normalized(
 def test_persian_headers_load_like_english_ones(
     registry: Registry, tmp_path: Path
 ) -> None:
-    from loaders.schema import SHEET_BY_NAME
+    from catalog.kinds import sheet_by_name
 
     sheets = two_agencies()
     persian = {
-        name: [[SHEET_BY_NAME[name].column(key).label_fa for key in rows[0]], *rows[1:]]
+        name: [[sheet_by_name()[name].column(key).label_fa for key in rows[0]], *rows[1:]]
         for name, rows in sheets.items()
     }
     sub = read_submission(write_workbook(tmp_path / "fa-headers.xlsx", persian), registry)

@@ -12,15 +12,16 @@ from typing import Any
 import jdatetime
 import pytest
 
-from catalog.cycle import Actor, Cycle, CycleRefused, Forbidden, Role
+from catalog.access.principals import Forbidden, Role
 from catalog.cycle.config import default_config
-from catalog.cycle.engine import TEHRAN
+from catalog.cycle.engine import TEHRAN, Cycle
 from catalog.cycle.obligations import MET, OPEN, Deadline, Obligations
+from catalog.cycle.states import Actor, CycleRefused
+from catalog.decided import OBLIGATION_LABELS
 from catalog.graphmap import nodes_to_graph
 from catalog.jalali import parse_date, to_jalali_str
 from catalog.ontology import mapping
 from catalog.registry import CYCLE_LABELS, Registry
-from catalog.store.obligations_cypher import OBLIGATION_LABELS
 from loaders.submission import read_submission
 from tests.workbooks import two_agencies, write_workbook
 

@@ -13,6 +13,7 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SH, SKOS, XSD
 from typer.testing import CliRunner
 
 from catalog.iris import Iris
+from catalog.kinds import changeset as to_changeset
 from catalog.ontology import bind_prefixes
 from catalog.profiles import (
     PROFILES,
@@ -22,7 +23,6 @@ from catalog.profiles import (
     to_profile,
     validate_profile,
 )
-from catalog.records_rdf import to_changeset
 from catalog.registry import Registry
 from catalog.store.falkordb_server import FalkorServer
 from catalog.validation import ENGINES

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from catalog.cycle import CycleRefused, Forbidden
+from catalog.access.principals import Forbidden
 from catalog.cycle.deadlines import Period
 from catalog.cycle.engine import TEHRAN
 from catalog.cycle.reports import (
@@ -24,6 +24,7 @@ from catalog.cycle.reports import (
     to_findings_csv,
     to_markdown,
 )
+from catalog.cycle.states import CycleRefused
 from catalog.jalali import parse_date
 from catalog.registry import Registry
 from catalog.store.falkordb_server import FalkorServer

@@ -19,8 +19,8 @@ from catalog.access.accounts import Accounts
 from catalog.access.principals import Principal, Role
 from catalog.cycle.config import default_config
 from catalog.graphmap import Node
+from catalog.port import StoreChange
 from catalog.registry import Registry
-from catalog.store.port import StoreChange
 from loaders.submission import read_submission
 from tests.workbooks import two_agencies, write_workbook
 
@@ -354,7 +354,7 @@ def test_concurrent_writers_with_the_same_etag_exactly_one_wins(world: World) ->
 # -- the store port's conditional write, without the API's own reads before it -------------------
 
 def test_the_store_checks_expected_versions_inside_the_write(registry: Registry) -> None:
-    from catalog.store.port import StaleVersion, StillReferenced, record_version
+    from catalog.port import StaleVersion, StillReferenced, record_version
 
     store = registry.store
     a, b = "https://govcat.test/id/x/a", "https://govcat.test/id/x/b"

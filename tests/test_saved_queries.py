@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from catalog.port import QueryTimeout, ReadOnlyViolation
 from catalog.registry import Registry
-from catalog.store.port import QueryTimeout, ReadOnlyViolation
 from graph_queries import saved
 from graph_queries.answer import QueryError
 from loaders.spreadsheet import read_workbook

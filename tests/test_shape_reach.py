@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, ORG, RDF, SKOS
 
 from catalog.iris import Iris
-from catalog.records_rdf import to_changeset
+from catalog.kinds import changeset as to_changeset
 from catalog.shape_reach import (
     closure_terms,
     closure_terms_of,

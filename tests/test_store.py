@@ -7,9 +7,9 @@ import threading
 import pytest
 
 from catalog.graphmap import Node
+from catalog.port import GraphStore, ReadOnlyViolation, StoreChange, StoreError
 from catalog.store.falkordb_server import FalkorServer
 from catalog.store.falkordb_store import FalkorStore
-from catalog.store.port import GraphStore, ReadOnlyViolation, StoreChange, StoreError
 
 A = "https://govcat.test/id/agency/A"
 D1 = "https://govcat.test/id/agency/A/duty/1"

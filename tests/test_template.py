@@ -1,4 +1,4 @@
-"""loaders.template and the contract it is written from (loaders.schema)."""
+"""loaders.template and the contract it is written from (catalog.sheets, catalog.kinds)."""
 
 from __future__ import annotations
 
@@ -9,22 +9,20 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from catalog.text import ZWNJ, normalize_fa
-from loaders.schema import (
+from catalog.kinds import sheet_by_name, sheet_for, sheets
+from catalog.sheets import (
     CHAIN_LINKS,
     DATASETS,
     DUTIES,
     SERVICES,
-    SHEET_BY_NAME,
-    SHEETS,
     CellError,
     Sheet,
     header_to_key,
     is_label_row,
-    sheet_for,
     split_list,
     split_ref,
 )
+from catalog.text import ZWNJ, normalize_fa
 from loaders.template import FIRST_DATA_ROW, LISTS_TITLE, README_TITLE, write_template
 
 LOAD_ORDER = [
@@ -55,7 +53,7 @@ def test_readme_comes_first_then_every_sheet_in_load_order(workbook: Workbook) -
     assert sheet_for(README_TITLE) is None and sheet_for(LISTS_TITLE) is None  # loaders skip
 
 
-@pytest.mark.parametrize("sheet", SHEETS, ids=lambda s: s.name)
+@pytest.mark.parametrize("sheet", sheets(), ids=lambda s: s.name)
 def test_row_1_holds_every_key(workbook: Workbook, sheet: Sheet) -> None:
     ws = workbook[sheet.name]
     assert _row(ws, 1) == list(sheet.keys)
@@ -63,7 +61,7 @@ def test_row_1_holds_every_key(workbook: Workbook, sheet: Sheet) -> None:
     assert not is_label_row(sheet, _row(ws, 1))
 
 
-@pytest.mark.parametrize("sheet", SHEETS, ids=lambda s: s.name)
+@pytest.mark.parametrize("sheet", sheets(), ids=lambda s: s.name)
 def test_row_2_is_a_recognized_label_row(workbook: Workbook, sheet: Sheet) -> None:
     ws = workbook[sheet.name]
     labels = _row(ws, 2)
@@ -71,7 +69,7 @@ def test_row_2_is_a_recognized_label_row(workbook: Workbook, sheet: Sheet) -> No
     assert [header_to_key(sheet, v) for v in labels] == list(sheet.keys)
 
 
-@pytest.mark.parametrize("sheet", SHEETS, ids=lambda s: s.name)
+@pytest.mark.parametrize("sheet", sheets(), ids=lambda s: s.name)
 def test_no_data_rows_and_headers_frozen_rtl(workbook: Workbook, sheet: Sheet) -> None:
     ws = workbook[sheet.name]
     assert ws.max_row == FIRST_DATA_ROW - 1
@@ -79,7 +77,7 @@ def test_no_data_rows_and_headers_frozen_rtl(workbook: Workbook, sheet: Sheet) -
     assert ws.sheet_view.rightToLeft is True
 
 
-@pytest.mark.parametrize("sheet", SHEETS, ids=lambda s: s.name)
+@pytest.mark.parametrize("sheet", sheets(), ids=lambda s: s.name)
 def test_required_columns_are_marked_and_every_label_explained(
     workbook: Workbook, sheet: Sheet
 ) -> None:
@@ -114,7 +112,7 @@ def _offered(workbook: Workbook, formula: str) -> list[str]:
             for c in row]
 
 
-@pytest.mark.parametrize("sheet", SHEETS, ids=lambda s: s.name)
+@pytest.mark.parametrize("sheet", sheets(), ids=lambda s: s.name)
 def test_enum_columns_have_drop_downs(workbook: Workbook, sheet: Sheet) -> None:
     ws = workbook[sheet.name]
     for index, column in enumerate(sheet.columns, start=1):
@@ -134,7 +132,7 @@ def test_readme_documents_rules_sheets_and_examples(workbook: Workbook) -> None:
     )
     for phrase in ("AGENCY_CODE:ref", "1403/10/08", "2025-12-28", ";", "؛", "ارجاع", "تاریخ"):
         assert phrase in text
-    for sheet in SHEETS:
+    for sheet in sheets():
         assert sheet.label_fa in text and sheet.description_en in text
         for column in sheet.columns:
             assert column.description_fa in text
@@ -146,18 +144,18 @@ def test_readme_documents_rules_sheets_and_examples(workbook: Workbook) -> None:
 
 
 def test_sheets_are_in_load_order_and_found_by_either_name() -> None:
-    assert [s.name for s in SHEETS] == LOAD_ORDER
-    for sheet in SHEETS:
-        assert SHEET_BY_NAME[sheet.name] is sheet
-        assert SHEET_BY_NAME[sheet.label_fa] is sheet
+    assert [s.name for s in sheets()] == LOAD_ORDER
+    for sheet in sheets():
+        assert sheet_by_name()[sheet.name] is sheet
+        assert sheet_by_name()[sheet.label_fa] is sheet
         assert sheet_for(sheet.label_fa.replace(ZWNJ, " ")) is sheet
-    assert sheet_for("Data Flows") is SHEET_BY_NAME["data_flows"]
+    assert sheet_for("Data Flows") is sheet_by_name()["data_flows"]
     assert sheet_for("no such sheet") is None
 
 
 def test_references_point_backwards_in_load_order() -> None:
     position = {name: i for i, name in enumerate(LOAD_ORDER)}
-    for sheet in SHEETS:
+    for sheet in sheets():
         for column in sheet.columns:
             if column.kind in ("ref", "ref_list"):
                 assert column.target in position, (sheet.name, column.key)
@@ -165,7 +163,7 @@ def test_references_point_backwards_in_load_order() -> None:
 
 
 def test_labels_are_normalized_persian_and_unique() -> None:
-    for sheet in SHEETS:
+    for sheet in sheets():
         assert PERSIAN_LETTER.search(sheet.label_fa)
         labels = [c.label_fa for c in sheet.columns]
         assert len(set(labels)) == len(labels), sheet.name
@@ -175,7 +173,7 @@ def test_labels_are_normalized_persian_and_unique() -> None:
 
 
 def test_required_columns_match_the_contract() -> None:
-    required = {s.name: set(s.required_keys) for s in SHEETS}
+    required = {s.name: set(s.required_keys) for s in sheets()}
     assert required == {
         "agencies": {"code", "name_fa", "kind"},
         "units": {"id", "agency_code", "name_fa"},
@@ -213,7 +211,7 @@ def test_required_columns_match_the_contract() -> None:
 )
 def test_header_to_key(header: object, expected: str | None) -> None:
     assert header_to_key(SERVICES, header) == expected
-    assert header_to_key("خدمات", header) == expected
+    assert header_to_key(sheet_for("خدمات"), header) == expected
 
 
 def test_is_label_row_rejects_data_and_empty_rows() -> None:
@@ -245,7 +243,7 @@ def test_parse_enum_tolerates_spelling_variants() -> None:
     assert status.parse_enum("ارسال شده") == "submitted"
     assert status.parse_enum("ارسالشده") == "submitted"
     assert status.parse_enum("تاييدشده") == "approved"  # Arabic yeh, no hamza
-    kind = SHEET_BY_NAME["agencies"].column("kind")
+    kind = sheet_by_name()["agencies"].column("kind")
     assert kind.parse_enum("موسسه یا نهاد عمومی") == "institution"
 
 

@@ -22,19 +22,20 @@ from typer.testing import CliRunner
 from api.app import create_app
 from catalog import trail_chain
 from catalog.access.accounts import Accounts
-from catalog.access.principals import OPERATOR, Principal
+from catalog.access.principals import OPERATOR, Principal, Role
 from catalog.backup import backup, read_archive, restore
-from catalog.cycle import Actor, Cycle, Role
 from catalog.cycle.config import default_config
+from catalog.cycle.engine import Cycle
 from catalog.cycle.obligations import Obligations
+from catalog.cycle.states import Actor
 from catalog.feed import last_change, trail_head
 from catalog.iris import Iris
+from catalog.port import GraphStore, StoreUnavailable
 from catalog.registry import Registry
 from catalog.resources import Precondition, delete
 from catalog.store.falkordb_server import FalkorServer
 from catalog.store.falkordb_store import FalkorStore
 from catalog.store.neo4j_store import Neo4jStore
-from catalog.store.port import GraphStore, StoreUnavailable
 from catalog.trail_chain import GENESIS, Head, TrailChain
 from cli.main import app
 from loaders.submission import read_submission
@@ -357,7 +358,7 @@ def test_the_feed_and_the_audit_route_give_the_head(walked: Registry) -> None:
 
 
 def _cli(registry: Registry, monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str]:
-    monkeypatch.setattr("cli.main._registry", lambda settings=None: registry)
+    monkeypatch.setattr("cli.common.open_registry", lambda settings=None: registry)
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.output
 

@@ -12,7 +12,7 @@ Sheets = dict[str, list[list[Any]]]
 
 def write_workbook(path: Path, sheets: Sheets) -> Path:
     wb = Workbook()
-    wb.remove(wb.active)  # type: ignore[arg-type]
+    wb.remove(wb.active)
     for name, rows in sheets.items():
         ws = wb.create_sheet(name)
         for row in rows:

@@ -27,8 +27,7 @@ from typing import Any
 from catalog.access.credentials import ACCOUNT, TOKEN, SealBroken, Sealer
 from catalog.access.principals import AGENCY_ROLES, SCOPES, Principal, Role, Unauthenticated
 from catalog.config import Settings
-from catalog.store import credentials_cypher as cq
-from catalog.store.port import GraphStore, StoreChange, StoreError
+from catalog.port import CredentialSwap, GraphStore, SealedCredential, StoreError
 
 _TOKEN = re.compile(r"^gct_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
 DEFAULT_DAYS = 90
@@ -91,11 +90,9 @@ class Accounts:
                        "generation": int(old["generation"]) if old else 0}
             sealed = self.sealer.seal(key, content)
             if was is None:
-                rows = self.store.write(cq.CREDENTIAL_CREATE, {"key": key, "sealed": sealed})
-                if rows and rows[0]["made"]:
+                if self.store.create_credential(key, sealed):
                     return
-            elif self.store.write(cq.CREDENTIAL_SWAP, {"key": key, "was": was,
-                                                       "sealed": sealed}):
+            elif self.store.swap_credential(key, was, sealed):
                 return
         raise _busy()
 
@@ -108,30 +105,27 @@ class Accounts:
                 raise AccountError(f"no account {name!r}")
             content = {**old, "disabled": True, "updated": self._stamp(),
                        "generation": int(old["generation"]) + 1}
-            if self.store.write(cq.CREDENTIAL_SWAP, {
-                    "key": key, "was": was, "sealed": self.sealer.seal(key, content)}):
+            if self.store.swap_credential(key, was, self.sealer.seal(key, content)):
                 break
         else:
             raise _busy()
         # The new generation has revoked them already; each is marked too, for its listing.
         live = [(k, s, t) for k, s, t in self._tokens_of(key)
                 if t["revoked"] is None and t["generation"] == old["generation"]]
-        rows = [{"key": k, "was": s,
-                 "sealed": self.sealer.seal(k, {**t, "revoked": self._stamp()})}
-                for k, s, t in live]
-        if rows:
-            self.store.write(cq.CREDENTIALS_SWAP, {"rows": rows})
+        self.store.swap_credentials(
+            [CredentialSwap(k, s, self.sealer.seal(k, {**t, "revoked": self._stamp()}))
+             for k, s, t in live])
         return len(live)
 
     def accounts(self) -> list[Account]:
         found: dict[str, dict[str, Any]] = {}
         tokens: dict[str, list[dict[str, Any]]] = {}
-        for r in self.store.read(cq.CREDENTIALS):
-            content = self.sealer.open(r["key"], r["sealed"])
-            if r["owner"] is None and _is(content, ACCOUNT):
-                found[r["key"]] = content
-            elif r["owner"] is not None and _is(content, TOKEN):
-                tokens.setdefault(r["owner"], []).append(content)
+        for c in self.store.all_credentials():
+            content = self.sealer.open(c.key, c.sealed)
+            if c.owner is None and _is(content, ACCOUNT):
+                found[c.key] = content
+            elif c.owner is not None and _is(content, TOKEN):
+                tokens.setdefault(c.owner, []).append(content)
         return sorted((self._account_of(a, tokens.get(k, [])) for k, a in found.items()),
                       key=lambda a: a.principal.name)
 
@@ -156,17 +150,15 @@ class Accounts:
         key = self._token_key(token_id)
         for _ in range(_TRIES):
             was, account = self._account(owner)
-            if account is None or account["disabled"]:
+            if was is None or account is None or account["disabled"]:
                 raise AccountError(f"no active account {name!r}")
             content = {"kind": TOKEN, "id": token_id, "account": name,
                        "hash": _digest(secret), "created": self._stamp(),
                        "expires": expires.astimezone(UTC).isoformat(), "label": label,
                        "revoked": None, "generation": account["generation"]}
-            rows = self.store.write(cq.TOKEN_CREATE, {
-                "owner": owner, "was": was, "key": key,
-                "sealed": self.sealer.seal(key, content)})
-            if rows:
-                if not rows[0]["made"]:
+            made = self.store.create_token(owner, was, key, self.sealer.seal(key, content))
+            if made is not None:
+                if not made:
                     raise AccountError(f"a token {token_id!r} exists already")
                 return IssuedToken(f"gct_{token_id}_{secret}", token_id, expires)
         raise _busy()
@@ -175,13 +167,12 @@ class Accounts:
         """Revoke a token; returns its account's name."""
         key = self._token_key(token_id)
         for _ in range(_TRIES):
-            rows = self.store.read(cq.CREDENTIAL, {"key": key})
-            token = self.sealer.open(key, rows[0]["sealed"]) if rows else None
-            if token is None or token["revoked"] is not None:
+            was = self.store.sealed_credential(key)
+            token = self.sealer.open(key, was) if was is not None else None
+            if was is None or token is None or token["revoked"] is not None:
                 raise AccountError(f"no live token {token_id!r}")
             sealed = self.sealer.seal(key, {**token, "revoked": self._stamp()})
-            if self.store.write(cq.CREDENTIAL_SWAP, {"key": key, "was": rows[0]["sealed"],
-                                                     "sealed": sealed}):
+            if self.store.swap_credential(key, was, sealed):
                 return str(token["account"])
         raise _busy()
 
@@ -197,8 +188,8 @@ class Accounts:
         so a caller learns nothing about which tokens exist)."""
         match = _TOKEN.match(token.strip())
         key = self._token_key(match.group(1)) if match else ""
-        rows = self.store.read(cq.TOKEN_WITH_ACCOUNT, {"key": key}) if match else []
-        found = self._opened(key, rows[0]) if rows else None
+        stored = self.store.sign_in_credentials(key) if match else None
+        found = self._opened(key, *stored) if stored else None
         # Compare even when nothing was found, so timing does not tell whether an id exists.
         expected = found[0]["hash"] if found else _digest("")
         given = _digest(match.group(2)) if match else _digest("-")
@@ -219,25 +210,25 @@ class Accounts:
 
     def _account(self, key: str) -> tuple[str | None, dict[str, Any] | None]:
         """The account's sealed value as stored, and opened (None, None: no such account)."""
-        rows = self.store.read(cq.CREDENTIAL, {"key": key})
-        if not rows:
+        sealed = self.store.sealed_credential(key)
+        if sealed is None:
             return None, None
-        return rows[0]["sealed"], self.sealer.open(key, rows[0]["sealed"])
+        return sealed, self.sealer.open(key, sealed)
 
     def _tokens_of(self, owner: str) -> list[tuple[str, str, dict[str, Any]]]:
-        return [(r["key"], r["sealed"], self.sealer.open(r["key"], r["sealed"]))
-                for r in self.store.read(cq.TOKENS_OF, {"owner": owner})]
+        return [(t.key, t.sealed, self.sealer.open(t.key, t.sealed))
+                for t in self.store.tokens_of(owner)]
 
-    def _opened(self, key: str,
-                row: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    def _opened(self, key: str, sealed_token: str | None,
+                sealed_account: str | None) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """A token and its account, opened; None when either is missing or does not open as
         the other's (a sealed value opens only on the node it was sealed for)."""
-        if row["token"] is None or row["account"] is None:
+        if sealed_token is None or sealed_account is None:
             return None
         try:
-            token = self.sealer.open(key, row["token"])
+            token = self.sealer.open(key, sealed_token)
             account = self.sealer.open(self._account_key(str(token["account"])),
-                                       row["account"])
+                                       sealed_account)
         except SealBroken:
             return None  # the same answer as for any other failure
         if not (_is(token, TOKEN) and _is(account, ACCOUNT)):
@@ -275,16 +266,14 @@ def seal_plain_credentials(store: GraphStore, sealer: Sealer | None = None,
     write: each becomes a Credential node with the same properties, so its tokens stay valid.
     Idempotent: a store with none is left alone (and no key is needed for it). Returns how many
     nodes were sealed."""
-    [count] = store.read(cq.PLAIN_COUNT)
-    if not count["n"]:
+    count = store.plain_credential_count()
+    if not count:
         return 0
-    rows = sealed_from_plain(sealer or Sealer.from_settings(settings),
-                             [r["props"] for r in store.read(cq.PLAIN_ACCOUNTS)],
-                             [(r["props"], r["account"]) for r in store.read(cq.PLAIN_TOKENS)])
-    store.apply(StoreChange((), after=[(cq.SEALED_PUT, {"rows": rows}),
-                                       (cq.PLAIN_TOKENS_DELETE, {}),
-                                       (cq.PLAIN_ACCOUNTS_DELETE, {})]))
-    return int(count["n"])
+    rows = sealed_from_plain(sealer or Sealer.from_settings(settings), store.plain_accounts(),
+                             store.plain_tokens())
+    store.replace_plain_credentials(
+        [SealedCredential(r["key"], r["owner"], r["sealed"]) for r in rows])
+    return count
 
 
 def sealed_from_plain(sealer: Sealer, accounts: Iterable[Mapping[str, Any]],

@@ -1,12 +1,4 @@
 """The service intelligentization cycle (R-2): steps, transitions, approvals, issued IDs,
-deadlines and the audit trail. ADR 0005 records the decisions."""
-
-from catalog.access.principals import Forbidden, Role
-from catalog.cycle.config import CycleConfig, StepConfig, default_config, load_config
-from catalog.cycle.engine import Cycle, Event, Issued, StepStatus
-from catalog.cycle.states import Action, Actor, CycleRefused, Reason, State
-
-__all__ = ["Action", "Actor", "Cycle", "CycleConfig", "CycleRefused", "Event", "Forbidden",
-           "Issued",
-           "Reason", "Role", "State", "StepConfig", "StepStatus", "default_config",
-           "load_config"]
+deadlines and the audit trail (ADR 0005). Import from the modules: `engine` (the cycle),
+`states`, `config`, `deadlines`, `obligations`, `changes`, `reports`, and `facts`, the values
+the cycle and the store's port exchange (ADR 0021)."""

@@ -17,9 +17,8 @@ from rdflib import URIRef
 from catalog.changeset import ChangeSet, Origin
 from catalog.cycle.states import Action, Actor, CycleRefused, Reason, State, fa
 from catalog.graphmap import nodes_to_graph
+from catalog.port import StaleVersion, record_version
 from catalog.registry import REJECT_CHANGE, Registry, WorkingVersion, diff
-from catalog.store import cypher
-from catalog.store.port import StaleVersion, record_version
 
 if TYPE_CHECKING:
     from catalog.cycle.engine import Cycle, IssuedKind
@@ -40,9 +39,9 @@ class Changes:
 
     def of_agency(self, agency: str, kind: IssuedKind) -> list[WorkingVersion]:
         """The changes waiting for the body in `agency`'s duties or services."""
-        rows = self.cycle.store.read(cypher.AGENCY_WORKING, {
-            "agency": str(self.cycle.iris.agency(agency)), "label": kind.label})
-        return [w for r in rows if (w := self.registry.working(r["iri"])) is not None]
+        iris = self.cycle.store.records_with_changes(str(self.cycle.iris.agency(agency)),
+                                                     kind.label)
+        return [w for iri in iris if (w := self.registry.working(iri)) is not None]
 
     def approve(self, agency: str, record: str, kind: IssuedKind, actor: Actor) -> str:
         """The step's body approves the change waiting on `record`: it is judged with

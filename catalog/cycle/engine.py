@@ -11,13 +11,23 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from catalog.access.policy import Act, Policy
 from catalog.cycle import deadlines
 from catalog.cycle.changes import Changes
 from catalog.cycle.config import CycleConfig, StepConfig, default_config
+from catalog.cycle.facts import (
+    DUTY,
+    KINDS,
+    SERVICE,
+    ClockChange,
+    CycleEvent,
+    Issued,
+    IssuedKind,
+    StepClocks,
+    StoredStep,
+)
 from catalog.cycle.obligations import Obligations
 from catalog.cycle.states import (
     NEEDS_REASON,
@@ -32,30 +42,17 @@ from catalog.cycle.states import (
     target_state,
 )
 from catalog.iris import Iris
-from catalog.store import cypher
-from catalog.store.port import GraphStore, Row, Statement
+from catalog.port import GraphStore, Row
 from catalog.trail_chain import TrailChain
 from catalog.vocab import concept
 
+# The kinds of record issued IDs, and what an approval issues, are values the store takes and
+# gives back too (catalog.cycle.facts); they are named here as before.
+__all__ = ["DUTY", "KINDS", "SERVICE", "Cycle", "Due", "Event", "Issued", "IssuedKind",
+           "StepStatus", "TEHRAN"]
+
 # Jalali dates are Iranian civil dates: a clock starts on the date in Tehran.
 TEHRAN = ZoneInfo("Asia/Tehran")
-
-
-@dataclass(frozen=True)
-class IssuedKind:
-    """How IDs of one kind of record are issued (format documented in ADR 0005)."""
-
-    step: int
-    label: str
-    prop: str
-    letter: str
-    width: int
-    requirement: str
-
-
-DUTY = IssuedKind(1, "Duty", "dutyId", "D", 4, "R-3.2")
-SERVICE = IssuedKind(2, "PublicService", "serviceId", "S", 5, "R-4.2")
-KINDS = {DUTY.step: DUTY, SERVICE.step: SERVICE}
 
 
 @dataclass(frozen=True)
@@ -64,13 +61,6 @@ class StepStatus:
     state: State
     clock_start: date | None
     config: StepConfig
-
-
-@dataclass(frozen=True)
-class Issued:
-    record: str
-    identifier: str
-    fresh: bool  # False: the record already had this ID, nothing was issued
 
 
 @dataclass(frozen=True)
@@ -114,45 +104,39 @@ class Cycle:
 
     def ancestors(self, agency: str) -> list[str]:
         """Codes of the agencies `agency` is part of, nearest first (R-20.1)."""
-        rows = self.store.read(cypher.AGENCY_ANCESTORS, {"agency": str(self.iris.agency(agency))})
-        return [r["code"] for r in rows if r["code"]]
+        return self.store.agency_ancestors(str(self.iris.agency(agency)))
 
     # -- reading ----------------------------------------------------------------------------
 
     def steps(self, agency: str) -> list[StepStatus]:
-        params = {"agency": str(self.iris.agency(agency))}
-        rows = self.store.read(cypher.AGENCY_STEPS, params)
+        iri = str(self.iris.agency(agency))
+        rows = self.store.agency_steps(iri)
         if len(rows) < len(self.config.steps):
             # Only the first use writes: a MERGE on every read would serialize readers on
             # the agency's node under Neo4j's locks.
             self._ensure(agency)
-            rows = self.store.read(cypher.AGENCY_STEPS, params)
-        return [self._status(r) for r in sorted(rows, key=lambda r: int(r["step"]))]
+            rows = self.store.agency_steps(iri)
+        return [self._status(r) for r in sorted(rows, key=lambda r: r.step)]
 
     def all_steps(self) -> list[tuple[str, StepStatus]]:
         """(agency code, step) for every agency whose cycle has begun."""
-        rows = self.store.read(cypher.AGENCY_STEPS, {"agency": None})
-        return [(r["code"], self._status(r)) for r in rows]
+        return [(r.code, self._status(r)) for r in self.store.agency_steps(None)]
 
-    def _status(self, row: Row) -> StepStatus:
-        n = int(row["step"])
-        clock = date.fromisoformat(row["clock_start"]) if row["clock_start"] else None
-        return StepStatus(n, State(row["state"]), clock, self.config.steps[n])
+    def _status(self, row: StoredStep) -> StepStatus:
+        return StepStatus(row.step, State(row.state), row.clock_start,
+                          self.config.steps[row.step])
 
     def history(self, iri: str) -> list[Event]:
         """Every change event that acted on this step or record, oldest first (R-16)."""
-        rows = self.store.read(cypher.HISTORY, {"iri": iri})
-        return [Event(r["iri"], r["at"], r["action"], r["actor"], r["role"], r["from_state"],
-                      r["to_state"], r["reason"], r["issued"],
-                      int(r["step"]) if r["step"] is not None else None) for r in rows]
+        return [Event(r.iri, r.at, r.action, r.actor, r.role, r.from_state, r.to_state,
+                      r.reason, r.issued, r.step) for r in self.store.history(iri)]
 
     def trail(self, agency: str | None = None, actor: str | None = None,
               before: int | None = None, limit: int = 100) -> list[Row]:
         """The audit trail (R-16), newest first: every change event, or an agency's or an
         actor's; page with `before` = the last `seq` seen."""
-        return self.store.read(cypher.TRAIL, {
-            "agency": str(self.iris.agency(agency)) if agency else None, "actor": actor,
-            "before": before, "limit": limit})
+        return self.store.trail(str(self.iris.agency(agency)) if agency else None, actor,
+                                before, limit)
 
     def deadlines(self, today: date, agency: str | None = None) -> list[Due]:
         """Open deadlines of the steps (R-3.1, R-4.1, R-6.1, R-11): those whose step is neither
@@ -231,22 +215,20 @@ class Cycle:
             return
         self._check(agency, kind.step, Action.REJECT, actor, reason,
                     need_state=State.SUBMITTED)
-        params = {"record": record, "agency": str(self.iris.agency(agency)),
-                  "status": concept("status", "rejected"),
-                  **self._event(agency, kind.step, Action.REJECT, actor, reason, "rejected")}
-        self.store.write(cypher.set_status_statement(kind.label), params)
+        self.store.set_record_status(
+            kind.label, record, str(self.iris.agency(agency)), concept("status", "rejected"),
+            self._event(agency, kind.step, Action.REJECT, actor, reason, "rejected"))
         TrailChain(self.store).after_write()  # ADR 0017
 
     # -- internals --------------------------------------------------------------------------
 
     def _ensure(self, agency: str) -> None:
         """Create the agency's 9 step nodes (not started) if missing; idempotent (MERGE)."""
-        steps = [{"iri": self.step_iri(agency, n), "concept": concept("cycle-step", str(n))}
+        steps = [(self.step_iri(agency, n), concept("cycle-step", str(n)))
                  for n in self.config.steps]
-        rows = self.store.write(cypher.ENSURE_STEPS, {
-            "agency": str(self.iris.agency(agency)), "steps": steps,
-            "initial": State.NOT_STARTED.value})
-        if not rows or rows[0]["n"] != len(steps):
+        found = self.store.ensure_steps(str(self.iris.agency(agency)), steps,
+                                        State.NOT_STARTED.value)
+        if found != len(steps):
             raise _refuse(f"unknown agency {agency!r}: load it first",
                           f"دستگاه «{agency}» ثبت نشده است؛ نخست آن را بارگذاری کنید", "R-20.1")
 
@@ -302,16 +284,16 @@ class Cycle:
         if not checked:
             self._check(agency, step, action, actor, reason)
         sources, target = TRANSITIONS[action]
-        params = {"step": self.step_iri(agency, step), "from": sorted(sources),
-                  "to": target.value, "clock": self._today().isoformat(),
-                  **self._event(agency, step, action, actor, reason, target.value)}
+        today = self._today()
+        event = self._event(agency, step, action, actor, reason, target.value)
         # The clocks it starts or stops (ADR 0007) and, for an approval, the clocks of the
         # steps waiting for it (R-4.1) are written with it, in one transaction: all or none,
         # and none when the step changed meanwhile (ADR 0019).
-        then = Obligations(self).on_transition(agency, step, action, actor, reason)
+        clocks = Obligations(self).on_transition(agency, step, action, actor, reason)
         if action is Action.APPROVE:
-            then = self._start_following(agency, step) + then
-        if not self.store.write(cypher.TRANSITION, params, then=then):
+            clocks = self._start_following(agency, step) + clocks
+        if not self.store.transition(self.step_iri(agency, step), [s.value for s in sources],
+                                     target.value, today, event, clocks):
             # Another actor changed the step between the check and the write.
             raise _refuse(f"step {step} changed meanwhile; read its state and try again",
                           f"وضعیت گام {fa(step)} در این فاصله تغییر کرد؛ دوباره بررسی کنید",
@@ -320,34 +302,29 @@ class Cycle:
         return target
 
     def _event(self, agency: str, step: int, action: Action, actor: Actor, reason: str | None,
-               to_state: str) -> dict[str, Any]:
+               to_state: str) -> CycleEvent:
         event = str(self.iris.owned("event", agency, str(uuid.uuid4())))
-        props: dict[str, Any] = {"iri": event, "action": action.value, "toState": to_state,
-                                 "endedAtTime": self._now().isoformat()}
-        if reason:
-            props["reason"] = reason
-        return {"agent": str(self.iris.agent(actor.name)), "actor": actor.name, "event": props,
-                "commit_counter": cypher.COMMITS_KEY,
-                "cycle_step": concept("cycle-step", str(step)),
-                "association": {"iri": event + "/association", "actingAs": actor.role.value}}
+        return CycleEvent(event, action.value, to_state, self._now().isoformat(), actor.name,
+                          str(self.iris.agent(actor.name)), actor.role.value,
+                          event + "/association", concept("cycle-step", str(step)), reason)
 
     def _today(self) -> date:
         return self._now().astimezone(TEHRAN).date()
 
-    def _start_following(self, agency: str, step: int) -> list[Statement]:
-        """An approval starts the clocks of the steps that were waiting for it (R-4.1): the
-        statement, written with the approval's transition (_transition)."""
+    def _start_following(self, agency: str, step: int) -> list[ClockChange]:
+        """An approval starts the clocks of the steps that were waiting for it (R-4.1),
+        written with the approval's transition (_transition)."""
         waiting = [self.step_iri(agency, c.number) for c in self.config.steps.values()
                    if step in c.requires]
         if not waiting:
             return []
-        return [(cypher.START_CLOCKS, {"steps": waiting, "date": self._today().isoformat()})]
+        return [StepClocks(waiting, self._today())]
 
     def _record_kind(self, agency: str, record: str) -> IssuedKind:
-        rows = self.store.read(cypher.RECORD_STATE, {"record": record})
-        mine = [r for r in rows if r["agency"] == str(self.iris.agency(agency))]
+        rows = self.store.record_state(record)
+        mine = [r for r in rows if r.agency == str(self.iris.agency(agency))]
         for kind in KINDS.values():
-            if mine and kind.label in mine[0]["labels"]:
+            if mine and kind.label in mine[0].labels:
                 return kind
         raise _refuse(f"{record} is not a duty or service of {agency}",
                       f"{record} وظیفه یا خدمتِ دستگاه «{agency}» نیست", "R-20.1")
@@ -355,22 +332,19 @@ class Cycle:
     def _pending(self, agency: str, kind: IssuedKind) -> list[str]:
         """Records of the step waiting for a decision: not yet approved, not withdrawn or
         rejected (a rejected record is resubmitted by loading it again as submitted)."""
-        rows = self.store.read(cypher.AGENCY_RECORDS,
-                               {"agency": str(self.iris.agency(agency)), "label": kind.label})
-        return [r["iri"] for r in rows
-                if r["status"] not in ("approved", "withdrawn", "rejected")]
+        rows = self.store.agency_records(str(self.iris.agency(agency)), kind.label)
+        return [r.iri for r in rows if r.status not in ("approved", "withdrawn", "rejected")]
 
     def _has_issued(self, agency: str, kind: IssuedKind) -> bool:
-        rows = self.store.read(cypher.AGENCY_RECORDS,
-                               {"agency": str(self.iris.agency(agency)), "label": kind.label})
-        return any(r["service_id" if kind is SERVICE else "duty_id"] for r in rows)
+        rows = self.store.agency_records(str(self.iris.agency(agency)), kind.label)
+        return any(r.service_id if kind is SERVICE else r.duty_id for r in rows)
 
     def _refuse_unmapped(self, services: list[str]) -> None:
         """R-4.1: a service is approved only when every duty it maps to has a duty ID."""
         reasons = []
         for service in services:
-            rows = self.store.read(cypher.SERVICE_DUTIES, {"record": service})
-            bad = [r["iri"] for r in rows if r["status"] != "approved" or not r["duty_id"]]
+            rows = self.store.service_duties(service)
+            bad = [r.iri for r in rows if r.status != "approved" or not r.duty_id]
             if not rows or bad:
                 reasons.append(Reason(
                     f"{service} maps to duties without an approved duty ID: "
@@ -382,14 +356,12 @@ class Cycle:
 
     def _approve_record(self, agency: str, record: str, kind: IssuedKind,
                         actor: Actor) -> Issued:
-        prefix = f"{kind.letter}-{agency}-"
-        params = {"record": record, "agency": str(self.iris.agency(agency)),
-                  "status": concept("status", "approved"), "counter": prefix,
-                  "prefix": prefix, "width": kind.width, "zeros": "0" * kind.width,
-                  **self._event(agency, kind.step, Action.APPROVE, actor, None, "approved")}
-        rows = self.store.write(cypher.issue_id_statement(kind.label, kind.prop), params)
+        issued = self.store.issue_id(
+            kind, record, str(self.iris.agency(agency)), f"{kind.letter}-{agency}-",
+            concept("status", "approved"),
+            self._event(agency, kind.step, Action.APPROVE, actor, None, "approved"))
         TrailChain(self.store).after_write()  # ADR 0017
-        if not rows:
+        if issued is None:
             raise _refuse(f"{record} is not a {kind.label} of {agency}",
                           f"{record} از آنِ دستگاه «{agency}» نیست", "R-20.1")
-        return Issued(record, rows[0]["id"], bool(rows[0]["issued"]))
+        return issued

@@ -31,19 +31,27 @@ from typing import TYPE_CHECKING, Any
 from catalog.access.policy import Act
 from catalog.cycle import deadlines
 from catalog.cycle.deadlines import DueState, Period
+from catalog.cycle.facts import (
+    MET,
+    OPEN,
+    ClockChange,
+    ClockStart,
+    ClockStop,
+    CycleEvent,
+    StoredObligation,
+)
 from catalog.cycle.states import Action, Actor, CycleRefused, Reason, State
+from catalog.decided import MONITORING_REPORT, PERFORMANCE_REPORT
 from catalog.jalali import to_jalali_str
-from catalog.store import obligations_cypher as oc
-from catalog.store import review_cypher as rc
-from catalog.store.cypher import COMMITS_KEY
-from catalog.store.port import Statement
 from catalog.trail_chain import TrailChain
 from catalog.vocab import concept
 
 if TYPE_CHECKING:
     from catalog.cycle.engine import Cycle
 
-OPEN, MET = "open", "met"
+# OPEN and MET, the states of a clock, are values the store takes too (catalog.cycle.facts).
+__all__ = ["MET", "OPEN", "R_3_3", "R_18", "R_19", "REVIEW_KEY", "Appointment", "Deadline",
+           "Obligation", "Obligations", "Report"]
 
 # Clock keys: one open clock per key and agency; R-18 and R-19 start once per agency.
 R_3_3, R_18, R_19 = "R-3.3", "R-18", "R-19"
@@ -159,24 +167,21 @@ class Obligations:
     # -- reading ----------------------------------------------------------------------------
 
     def obligations(self, agency: str | None = None, only_open: bool = False) -> list[Obligation]:
-        rows = self.store.read(oc.OBLIGATIONS, {
-            "agency": str(self.iris.agency(agency)) if agency else None,
-            "state": OPEN if only_open else None})
+        rows = self.store.obligations(str(self.iris.agency(agency)) if agency else None,
+                                      OPEN if only_open else None)
         return [self._obligation(r) for r in rows]
 
     @staticmethod
-    def _obligation(row: dict[str, Any]) -> Obligation:
-        props = row["props"]
+    def _obligation(row: StoredObligation) -> Obligation:
+        props = row.props
         clock, due = _day(props.get("clockStart")), _day(props.get("dueDate"))
         assert clock is not None and due is not None, row
         subject = props.get("title@fa") or props.get("title@en")
         return Obligation(
-            iri=row["iri"], agency=row["code"], requirement=str(props["article"]),
+            iri=row.iri, agency=row.code, requirement=str(props["article"]),
             key=str(props["clockKey"]), state=str(props["state"]), clock_start=clock, due=due,
-            ended=_day(props.get("endedOn")),
-            step=int(row["step"]) if row["step"] is not None else None,
-            unit=row["unit"], province=row["province"],
-            subject=str(subject) if subject else None,
+            ended=_day(props.get("endedOn")), step=row.step, unit=row.unit,
+            province=row.province, subject=str(subject) if subject else None,
             reference=str(props["identifier"]) if props.get("identifier") else None)
 
     def deadlines(self, today: date, agency: str | None = None) -> list[Deadline]:
@@ -201,15 +206,8 @@ class Obligations:
         return " ".join(parts) or None
 
     def appointments(self, agency: str | None = None) -> list[Appointment]:
-        rows = self.store.read(oc.REPRESENTATIVES, {
-            "agency": str(self.iris.agency(agency)) if agency else None})
-        out = []
-        for r in rows:
-            appointed = _day(r["appointed"])
-            assert appointed is not None
-            out.append(Appointment(r["iri"], r["code"], r["person"], appointed,
-                                   _day(r["ended"])))
-        return out
+        rows = self.store.representatives(str(self.iris.agency(agency)) if agency else None)
+        return [Appointment(r.iri, r.code, r.person, r.appointed, r.ended) for r in rows]
 
     def representative(self, agency: str) -> Appointment | None:
         """The agency's current representative (R-19), if one is appointed."""
@@ -218,22 +216,21 @@ class Obligations:
 
     def performance_reports(self, agency: str | None = None) -> list[Report]:
         """The representative's performance reports (R-19), by agency and period."""
-        return self._reports(oc.PERFORMANCE_REPORT, agency)
+        return self._reports(PERFORMANCE_REPORT, agency)
 
     def monitoring_reports(self, agency: str | None = None) -> list[Report]:
         """The monitoring reports recorded per agency (R-18), by agency and period."""
-        return self._reports(oc.MONITORING_REPORT, agency)
+        return self._reports(MONITORING_REPORT, agency)
 
     def _reports(self, label: str, agency: str | None) -> list[Report]:
-        rows = self.store.read(oc.reports_statement(label), {
-            "agency": str(self.iris.agency(agency)) if agency else None})
+        rows = self.store.reports(label, str(self.iris.agency(agency)) if agency else None)
         out = []
         for r in rows:
-            p = r["props"]
+            p = r.props
             issued = _day(p.get("issued"))
             assert issued is not None
             out.append(Report(
-                iri=r["iri"], agency=r["code"], period=r["period"], issued=issued, by=r["by"],
+                iri=r.iri, agency=r.code, period=r.period, issued=issued, by=r.by,
                 progress=p.get("progress"), challenges=p.get("challenges"),
                 risks=p.get("risks"), mitigations=p.get("mitigations"),
                 steps_approved=p.get("stepsApproved")))
@@ -242,48 +239,47 @@ class Obligations:
     # -- clocks the cycle starts and stops (called by Cycle._transition) -------------------
 
     def on_transition(self, agency: str, step: int, action: Action, actor: Actor,
-                      reason: str | None) -> list[Statement]:
-        """The clocks a step's transition starts or stops (ADR 0007), as the statements that
+                      reason: str | None) -> list[ClockChange]:
+        """The clocks a step's transition starts or stops (ADR 0007), which
         Cycle._transition writes in the transition's own transaction: none of them without
         it, and it not without them (ADR 0019). Each start or stop keeps its own condition
         (no second open clock under a key), checked when written."""
         if action is Action.START:
             return self._start_cycle_clocks(agency, actor)
         if action is Action.REOPEN and step == 1:
-            return [self._start_statement(
+            return [self._clock_start(
                 agency, actor, R_3_3, R_3_3, self._today(), step=1,
                 reason=f"step 1 reopened: {reason}" if reason else "step 1 reopened")]
         if action is Action.SUBMIT and step == 1:
-            return [self._stop_statement(agency, actor, keys=[R_3_3], step=1,
-                                         reason="step 1 submitted with the update")]
+            return [self._clock_stop(agency, actor, keys=[R_3_3], step=1,
+                                     reason="step 1 submitted with the update")]
         if action is Action.APPROVE and step == 3:
             return self._start_provincial_slices(agency, actor)
         return []
 
-    def _start_cycle_clocks(self, agency: str, actor: Actor) -> list[Statement]:
+    def _start_cycle_clocks(self, agency: str, actor: Actor) -> list[ClockChange]:
         """The agency's cycle starts: R-19 (the representative within 10 days, unless one is
         already appointed) and R-18 (the first monitoring within six months) start once."""
         keys = {o.key for o in self.obligations(agency)}
         today = self._today()
-        found = []
+        found: list[ClockChange] = []
         if R_18 not in keys:
-            found.append(self._start_statement(agency, actor, R_18, R_18, today, once=True,
-                                               reason="the agency's cycle started"))
+            found.append(self._clock_start(agency, actor, R_18, R_18, today, once=True,
+                                           reason="the agency's cycle started"))
         if R_19 not in keys and self.representative(agency) is None:
-            found.append(self._start_statement(agency, actor, R_19, R_19, today, once=True,
-                                               reason="the agency's cycle started"))
+            found.append(self._clock_start(agency, actor, R_19, R_19, today, once=True,
+                                           reason="the agency's cycle started"))
         return found
 
-    def _start_provincial_slices(self, agency: str, actor: Actor) -> list[Statement]:
+    def _start_provincial_slices(self, agency: str, actor: Actor) -> list[ClockChange]:
         """R-5.5: approval of the improvement plans (step 3) starts one month for the slice of
         each provincial unit of the agency (its sub-organizations of kind provincial_unit)."""
-        rows = self.store.read(oc.PROVINCIAL_UNITS, {
-            "agency": str(self.iris.agency(agency)),
-            "kind": concept("agency-kind", "provincial_unit")})
-        return [self._start_statement(
-            agency, actor, f"R-5.5/{r['code']}", "R-5.5", self._today(), step=3,
-            unit=r["iri"], province=r["province"],
-            reason=f"step 3 approved: the slice of {r['code']} is due") for r in rows]
+        rows = self.store.provincial_units(str(self.iris.agency(agency)),
+                                           concept("agency-kind", "provincial_unit"))
+        return [self._clock_start(
+            agency, actor, f"R-5.5/{r.code}", "R-5.5", self._today(), step=3,
+            unit=r.iri, province=r.province,
+            reason=f"step 3 approved: the slice of {r.code} is due") for r in rows]
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -305,15 +301,15 @@ class Obligations:
         flags follow from the steward's change (already authorized), not a separate act."""
         start = on or self._today()
         started = []
-        for row in self.store.read(rc.REVIEW_TARGETS, {"duty": duty}):
-            if not row["code"]:
+        for row in self.store.review_targets(duty):
+            if not row.code:
                 continue
             iri = self._start(
-                row["code"], actor, f"{REVIEW_KEY}{row['iri']}", R_3_3, start, step=1,
-                unit=row["iri"], extra={"source": duty, **_title(
-                    f"{row['kind']} {row['iri'].rsplit('/', 1)[-1]} to review: duty "
+                row.code, actor, f"{REVIEW_KEY}{row.iri}", R_3_3, start, step=1,
+                unit=row.iri, extra={"source": duty, **_title(
+                    f"{row.kind} {row.iri.rsplit('/', 1)[-1]} to review: duty "
                     f"{duty.rsplit('/', 1)[-1]} changed")},
-                reason=f"duty {duty} changed on {start.isoformat()}: review {row['iri']}")
+                reason=f"duty {duty} changed on {start.isoformat()}: review {row.iri}")
             if iri:
                 started.append(iri)
         return started
@@ -392,13 +388,12 @@ class Obligations:
             raise _refuse("name the representative", "نام نماینده را بنویسید", "R-19")
         today = self._today()
         iri = str(self.iris.owned("representative", agency, str(uuid.uuid4())))
-        rows = self.store.write(oc.APPOINT, {
-            "agency": str(self.iris.agency(agency)), "on": today.isoformat(),
-            "member": str(self.iris.agent(person.strip())), "person": person.strip(),
-            "membership": {"iri": iri, "appointedOn": today.isoformat()},
-            **self._event(agency, "appoint", actor, "appointed", f"representative: {person}",
-                          None)})
-        if not rows:
+        appointed = self.store.appoint(
+            str(self.iris.agency(agency)), str(self.iris.agent(person.strip())), person.strip(),
+            {"iri": iri, "appointedOn": today.isoformat()}, today,
+            self._event(agency, "appoint", actor, "appointed", f"representative: {person}",
+                        None))
+        if not appointed:
             raise self._unknown(agency)
         self._stop(agency, actor, keys=[R_19], reason=f"representative appointed: {person}")
         return Appointment(iri, agency, person.strip(), today, None)
@@ -432,12 +427,11 @@ class Obligations:
                  "risks": risks.strip(), "mitigations": mitigations.strip()}
         report: dict[str, Any] = {"iri": iri, "period": p.label, "issued": today.isoformat(),
                                   "stepsApproved": approved, **texts}
-        rows = self.store.write(oc.file_report_statement(oc.PERFORMANCE_REPORT), {
-            "agency": str(self.iris.agency(agency)), "period": p.label, "report": report,
-            **self._event(agency, "file-report", actor, "filed", f"performance report {p}",
-                          None)})
+        filed = self.store.file_report(
+            PERFORMANCE_REPORT, str(self.iris.agency(agency)), p.label, report,
+            self._event(agency, "file-report", actor, "filed", f"performance report {p}", None))
         TrailChain(self.store).after_write()  # ADR 0017
-        if not rows:
+        if not filed:
             raise _refuse(f"{agency} already filed its performance report for {p}",
                           f"گزارش عملکرد دوره {p} دستگاه «{agency}» پیش‌تر ثبت شده است",
                           "R-19")
@@ -456,12 +450,11 @@ class Obligations:
         recorded = []
         for agency in agencies:
             iri = str(self.iris.owned("monitoring", agency, p.label))
-            rows = self.store.write(oc.file_report_statement(oc.MONITORING_REPORT), {
-                "agency": str(self.iris.agency(agency)), "period": p.label,
-                "report": {"iri": iri, "period": p.label, "issued": today.isoformat()},
-                **self._event(agency, "record-monitoring", actor, "issued",
-                              f"monitoring report {p}", None)})
-            if not rows:
+            if not self.store.file_report(
+                    MONITORING_REPORT, str(self.iris.agency(agency)), p.label,
+                    {"iri": iri, "period": p.label, "issued": today.isoformat()},
+                    self._event(agency, "record-monitoring", actor, "issued",
+                                f"monitoring report {p}", None)):
                 continue
             self._stop(agency, actor, keys=[R_18], reason=f"monitoring report {p} issued")
             self._start(agency, actor, R_18, R_18, today, reason=f"next after {p}")
@@ -486,59 +479,52 @@ class Obligations:
                extra: dict[str, Any] | None = None, reason: str) -> str | None:
         """Start a clock unless one under `key` is open (or, with `once`, ever started);
         returns its IRI, or None when nothing started."""
-        rows = self.store.write(*self._start_statement(
+        iri = self.store.start_clock(self._clock_start(
             agency, actor, key, requirement, start, due=due, step=step, unit=unit,
             province=province, once=once, extra=extra, reason=reason))
         TrailChain(self.store).after_write()  # ADR 0017
-        if not rows:
-            if not self.store.read(oc.AGENCIES, {"agency": str(self.iris.agency(agency))}):
-                raise self._unknown(agency)
-            return None
-        return str(rows[0]["iri"])
+        if iri is None and not self.store.agencies(str(self.iris.agency(agency))):
+            raise self._unknown(agency)
+        return iri
 
     def _stop(self, agency: str, actor: Actor, *, keys: list[str],
               iris: list[str] | None = None, step: int | None = None, reason: str) -> list[str]:
         """Stop the open clocks of `agency` under `keys` (or with `iris`), met today."""
-        rows = self.store.write(*self._stop_statement(agency, actor, keys=keys, iris=iris,
-                                                      step=step, reason=reason))
+        closed = self.store.stop_clocks(self._clock_stop(agency, actor, keys=keys, iris=iris,
+                                                         step=step, reason=reason))
         TrailChain(self.store).after_write()  # ADR 0017 (and an appointment or report just before)
-        return [str(i) for r in rows for i in r["closed"]]
+        return closed
 
-    def _start_statement(self, agency: str, actor: Actor, key: str, requirement: str,
+    def _clock_start(self, agency: str, actor: Actor, key: str, requirement: str,
                          start: date, *, due: date | None = None, step: int | None = None,
                          unit: str | None = None, province: str | None = None,
                          once: bool = False, extra: dict[str, Any] | None = None,
-                         reason: str) -> Statement:
-        """The statement that starts a clock (_start), written alone or with a transition."""
+                     reason: str) -> ClockStart:
+        """The start of a clock (_start), written alone or with a transition."""
         when = due if due is not None else deadlines.due_for(requirement, start)
         iri = str(self.iris.owned("obligation", agency, str(uuid.uuid4())))
         obligation = {"iri": iri, "clockKey": key, "article": requirement, "state": OPEN,
                       "clockStart": start.isoformat(), "dueDate": when.isoformat(),
                       **(extra or {})}
-        return oc.START_CLOCK, {
-            "agency": str(self.iris.agency(agency)), "key": key, "once": once, "open": OPEN,
-            "obligation": obligation, "province": province, "unit": unit,
-            **self._event(agency, "start-clock", actor, OPEN,
-                          f"{requirement} due {to_jalali_str(when)}: {reason}", step)}
+        return ClockStart(
+            str(self.iris.agency(agency)), key, obligation,
+            self._event(agency, "start-clock", actor, OPEN,
+                        f"{requirement} due {to_jalali_str(when)}: {reason}", step),
+            once=once, province=province, unit=unit)
 
-    def _stop_statement(self, agency: str, actor: Actor, *, keys: list[str],
-                        iris: list[str] | None = None, step: int | None = None,
-                        reason: str) -> Statement:
-        """The statement that stops clocks (_stop), written alone or with a transition."""
-        return oc.STOP_CLOCKS, {
-            "agency": str(self.iris.agency(agency)), "keys": keys, "iris": iris or [],
-            "open": OPEN, "met": MET, "on": self._today().isoformat(),
-            **self._event(agency, "stop-clock", actor, MET, reason, step)}
+    def _clock_stop(self, agency: str, actor: Actor, *, keys: list[str],
+                    iris: list[str] | None = None, step: int | None = None,
+                    reason: str) -> ClockStop:
+        """The stop of clocks (_stop), written alone or with a transition."""
+        return ClockStop(str(self.iris.agency(agency)), keys, self._today(),
+                         self._event(agency, "stop-clock", actor, MET, reason, step),
+                         iris=iris or [])
 
     def _event(self, agency: str, action: str, actor: Actor, to_state: str,
-               reason: str | None, step: int | None) -> dict[str, Any]:
-        """The parameters of a change event (the shape of Cycle._event; R-16)."""
+               reason: str | None, step: int | None) -> CycleEvent:
+        """A change event (the shape of Cycle._event; R-16)."""
         event = str(self.iris.owned("event", agency, str(uuid.uuid4())))
-        props: dict[str, Any] = {"iri": event, "action": action, "toState": to_state,
-                                 "endedAtTime": self.cycle._now().isoformat()}
-        if reason:
-            props["reason"] = reason
-        return {"agent": str(self.iris.agent(actor.name)), "actor": actor.name, "event": props,
-                "commit_counter": COMMITS_KEY,
-                "cycle_step": concept("cycle-step", str(step)) if step else None,
-                "association": {"iri": event + "/association", "actingAs": actor.role.value}}
+        return CycleEvent(event, action, to_state, self.cycle._now().isoformat(), actor.name,
+                          str(self.iris.agent(actor.name)), actor.role.value,
+                          event + "/association",
+                          concept("cycle-step", str(step)) if step else None, reason)

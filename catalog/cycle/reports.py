@@ -3,34 +3,36 @@ period, records rejected in the period (from the PROV change events, R-16) and o
 CSV (safe to open in a spreadsheet: catalog.csvsafe) and as a readable bilingual Markdown
 document with Solar Hijri dates (ADR 0007).
 
-`monitoring_report` reads the store once per kind of fact; everything after is pure functions
-over those rows, so the same facts give the same report. A report is computed as of the
-period's end, or as of today while the period runs ("cutoff"): a step's state at the cutoff is
-the state its last change event before then left it in.
+`read_facts` reads the store once per kind of fact (catalog.port.CyclePort); everything
+after is pure functions over those facts, so the same facts give the same report. A report is
+computed as of the period's end, or as of today while the period runs ("cutoff"): a step's
+state at the cutoff is the state its last change event before then left it in.
 """
 
 from __future__ import annotations
 
 import io
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 from zoneinfo import ZoneInfo
 
 from catalog import csvsafe
 from catalog.access.policy import Act
 from catalog.cycle import deadlines
 from catalog.cycle.deadlines import Period
+from catalog.cycle.facts import AgencyEvent, StoredAgency
 from catalog.cycle.obligations import Appointment, Obligation, Obligations, Report
 from catalog.cycle.states import STATE_LABELS, Actor, CycleRefused, Reason, State
 from catalog.jalali import to_jalali_str
-from catalog.store import obligations_cypher as oc
 
 if TYPE_CHECKING:
     from catalog.cycle.engine import Cycle, StepStatus
 
 TEHRAN = ZoneInfo("Asia/Tehran")
+T = TypeVar("T")
 STEP_ACTIONS = ("start", "submit", "approve", "reject", "reopen")
 _LABEL_KIND = {"Duty": ("duty", "وظیفه"), "PublicService": ("service", "خدمت"),
                "AgencyStep": ("step", "گام")}
@@ -88,6 +90,28 @@ def _refuse(en: str, fa_text: str, requirement: str) -> CycleRefused:
 
 # -- reading the facts --------------------------------------------------------------------------
 
+class Rejected(NamedTuple):
+    """A rejection in the period: its change event and the day (in Tehran) it happened."""
+
+    event: AgencyEvent
+    on: date
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the report reads of the store, once per kind of fact, by agency code (an agency
+    with none of a kind has an empty list of it)."""
+
+    agencies: list[StoredAgency]
+    steps: defaultdict[str, list[StepStatus]]
+    step_events: defaultdict[str, list[StepEvent]]  # by the step's IRI
+    rejections: defaultdict[str, list[Rejected]]
+    obligations: defaultdict[str, list[Obligation]]
+    appointments: defaultdict[str, list[Appointment]]
+    reports: defaultdict[str, list[Report]]
+    omissions: defaultdict[str, list[Finding]]
+
+
 def monitoring_report(cycle: Cycle, period: Period, actor: Actor, agency: str | None = None,
                       today: date | None = None) -> MonitoringReport:
     """The R-18 report of `period` for every agency (top-level agencies and any agency whose
@@ -99,83 +123,97 @@ def monitoring_report(cycle: Cycle, period: Period, actor: Actor, agency: str | 
         raise _refuse(f"the period {period} has not begun", f"دوره {period} هنوز آغاز نشده است",
                       "R-18")
     cutoff = min(period.end, today)
-    agency_iri = str(cycle.iris.agency(agency)) if agency else None
-    params: dict[str, Any] = {"agency": agency_iri}
-    agencies = cycle.store.read(oc.AGENCIES, params)
-    if agency and not agencies:
-        raise ob._unknown(agency)
-    steps: dict[str, list[StepStatus]] = defaultdict(list)
-    for code, status in cycle.all_steps():
-        if agency is None or code == agency:
-            steps[code].append(status)
-    events = cycle.store.read(oc.AGENCY_EVENTS, {**params, "actions": list(STEP_ACTIONS)})
-    step_events: dict[str, list[StepEvent]] = defaultdict(list)
-    rejections: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for e in events:
-        on = _tehran_date(e["at"])
-        if "AgencyStep" in e["labels"]:
-            step_events[e["target"]].append(StepEvent(e["code"], e["target"], e["action"],
-                                                      e["to_state"], on))
-        if e["action"] == "reject" and period.start <= on <= cutoff:
-            rejections[e["code"]].append({**e, "on": on})
-    obligations: dict[str, list[Obligation]] = defaultdict(list)
-    for o in ob.obligations(agency):
-        obligations[o.agency].append(o)
-    appointments: dict[str, list[Appointment]] = defaultdict(list)
-    for a in ob.appointments(agency):
-        appointments[a.agency].append(a)
-    reports: dict[str, list[Report]] = defaultdict(list)
-    for r in ob.performance_reports(agency):
-        reports[r.agency].append(r)
-    omitted = _omission_rows(cycle, params)
-
+    facts = read_facts(cycle, ob, period, cutoff, agency)
     out = []
-    for row in _dedupe(agencies):
-        code = row["code"]
-        begun = any(_state_at(step_events[cycle.step_iri(code, s.step)], cutoff)
-                    is not State.NOT_STARTED for s in steps.get(code, []))
-        if agency is None and row["parent"] and not begun:
+    for code, row in _dedupe(facts.agencies).items():
+        begun = any(_state_at(facts.step_events[cycle.step_iri(code, s.step)], cutoff)
+                    is not State.NOT_STARTED for s in facts.steps[code])
+        if agency is None and row.parent and not begun:
             continue  # a provincial, subsidiary or delegated body follows its parent (R-20.1)
         out.append(agency_deviations(
-            row, period, cutoff, steps.get(code, []), step_events,
-            cycle.config.plan_first_year, obligations[code], rejections[code],
-            appointments[code], reports[code], omitted[code], cycle))
+            row, period, cutoff, facts.steps[code], facts.step_events,
+            cycle.config.plan_first_year, facts.obligations[code], facts.rejections[code],
+            facts.appointments[code], facts.reports[code], facts.omissions[code], cycle))
     return MonitoringReport(period, cutoff, out)
 
 
-def _dedupe(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    seen: dict[str, dict[str, Any]] = {}
+def read_facts(cycle: Cycle, ob: Obligations, period: Period, cutoff: date,
+               agency: str | None) -> Facts:
+    """Every fact the report of `period` (as of `cutoff`) needs, of one agency or all: one
+    read of the store per kind of fact."""
+    agency_iri = str(cycle.iris.agency(agency)) if agency else None
+    agencies = cycle.store.agencies(agency_iri)
+    if agency and not agencies:
+        raise ob._unknown(agency)
+    steps: defaultdict[str, list[StepStatus]] = defaultdict(list)
+    for code, status in cycle.all_steps():
+        if agency is None or code == agency:
+            steps[code].append(status)
+    step_events, rejections = _events(cycle.store.agency_events(agency_iri, STEP_ACTIONS),
+                                      period, cutoff)
+    return Facts(agencies, steps, step_events, rejections,
+                 _by_agency(ob.obligations(agency), lambda o: o.agency),
+                 _by_agency(ob.appointments(agency), lambda a: a.agency),
+                 _by_agency(ob.performance_reports(agency), lambda r: r.agency),
+                 _omission_rows(cycle, agency_iri))
+
+
+def _events(events: list[AgencyEvent], period: Period,
+            cutoff: date) -> tuple[defaultdict[str, list[StepEvent]],
+                                   defaultdict[str, list[Rejected]]]:
+    """The steps' change events by step IRI, and the rejections in the period by agency."""
+    step_events: defaultdict[str, list[StepEvent]] = defaultdict(list)
+    rejections: defaultdict[str, list[Rejected]] = defaultdict(list)
+    for e in events:
+        on = _tehran_date(e.at)
+        if "AgencyStep" in e.labels:
+            step_events[e.target].append(StepEvent(e.code, e.target, e.action, e.to_state, on))
+        if e.action == "reject" and period.start <= on <= cutoff:
+            rejections[e.code].append(Rejected(e, on))
+    return step_events, rejections
+
+
+def _by_agency(items: Iterable[T], agency: Callable[[T], str]) -> defaultdict[str, list[T]]:
+    found: defaultdict[str, list[T]] = defaultdict(list)
+    for item in items:
+        found[agency(item)].append(item)
+    return found
+
+
+def _dedupe(rows: list[StoredAgency]) -> dict[str, StoredAgency]:
+    """The first row of each agency code, in order."""
+    seen: dict[str, StoredAgency] = {}
     for r in rows:
-        if r["code"] and r["code"] not in seen:
-            seen[r["code"]] = r
-    return list(seen.values())
+        if r.code and r.code not in seen:
+            seen[r.code] = r
+    return seen
 
 
-def _omission_rows(cycle: Cycle, params: dict[str, Any]) -> dict[str, list[Finding]]:
+def _omission_rows(cycle: Cycle, agency: str | None) -> defaultdict[str, list[Finding]]:
     """Omissions in the catalog as it stands (R-4.1, R-3.2): duties no service maps to,
     services mapped to no duty or to duties without a duty ID. Withdrawn and rejected
     records are left out."""
-    found: dict[str, list[Finding]] = defaultdict(list)
+    found: defaultdict[str, list[Finding]] = defaultdict(list)
     gone = ("withdrawn", "rejected")
-    for r in cycle.store.read(oc.DUTIES_WITHOUT_SERVICE, params):
-        if r["status"] in gone:
+    for d in cycle.store.duties_without_service(agency):
+        if d.status in gone:
             continue
-        found[r["code"]].append(Finding(
-            "R-4.1", r["iri"], f"duty {r['ref']} has no service mapped to it",
-            f"هیچ خدمتی به وظیفه {r['ref']} نگاشت نشده است"))
-    for r in cycle.store.read(oc.SERVICES_DUTY_IDS, params):
-        if r["status"] in gone:
+        found[d.code].append(Finding(
+            "R-4.1", d.iri, f"duty {d.ref} has no service mapped to it",
+            f"هیچ خدمتی به وظیفه {d.ref} نگاشت نشده است"))
+    for s in cycle.store.service_mappings(agency):
+        if s.status in gone:
             continue
-        if not r["duties"]:
-            found[r["code"]].append(Finding(
-                "R-4.1", r["iri"], f"service {r['ref']} is mapped to no duty",
-                f"خدمت {r['ref']} به هیچ وظیفه‌ای نگاشت نشده است"))
-        elif r["with_id"] < r["duties"]:
-            missing = r["duties"] - r["with_id"]
-            found[r["code"]].append(Finding(
-                "R-4.1", r["iri"],
-                f"service {r['ref']} is mapped to {missing} duty(ies) without a duty ID",
-                f"خدمت {r['ref']} به {missing} وظیفه بدون شناسه وظیفه نگاشت شده است"))
+        if not s.duties:
+            found[s.code].append(Finding(
+                "R-4.1", s.iri, f"service {s.ref} is mapped to no duty",
+                f"خدمت {s.ref} به هیچ وظیفه‌ای نگاشت نشده است"))
+        elif s.with_id < s.duties:
+            missing = s.duties - s.with_id
+            found[s.code].append(Finding(
+                "R-4.1", s.iri,
+                f"service {s.ref} is mapped to {missing} duty(ies) without a duty ID",
+                f"خدمت {s.ref} به {missing} وظیفه بدون شناسه وظیفه نگاشت شده است"))
     return found
 
 
@@ -195,17 +233,17 @@ def _first_submit(events: list[StepEvent], since: date) -> date | None:
     return min(days) if days else None
 
 
-def agency_deviations(row: dict[str, Any], period: Period, cutoff: date,
+def agency_deviations(row: StoredAgency, period: Period, cutoff: date,
                       steps: list[StepStatus], step_events: dict[str, list[StepEvent]],
                       plan_first_year: int, obligations: list[Obligation],
-                      rejections: list[dict[str, Any]], appointments: list[Appointment],
+                      rejections: list[Rejected], appointments: list[Appointment],
                       reports: list[Report], omissions: list[Finding],
                       cycle: Cycle) -> AgencyDeviations:
-    code = row["code"]
+    code = str(row.code)
     states = {s.step: _state_at(step_events[cycle.step_iri(code, s.step)], cutoff)
               for s in steps}
     current = [a for a in appointments if a.current_on(cutoff)]
-    dev = AgencyDeviations(code, _text(row["name_fa"]) or code, _text(row["name_en"]) or code,
+    dev = AgencyDeviations(code, _text(row.name_fa) or code, _text(row.name_en) or code,
                            sum(1 for st in states.values() if st is State.APPROVED),
                            current[-1].person if current else None)
     for s in sorted(steps, key=lambda s: s.step):
@@ -213,15 +251,15 @@ def agency_deviations(row: dict[str, Any], period: Period, cutoff: date,
                        period, cutoff, plan_first_year, cycle.step_iri(code, s.step))
     for o in sorted(obligations, key=lambda o: (o.due, o.iri)):
         _obligation_findings(dev, o, period, cutoff)
-    for e in rejections:
-        kind_en, kind_fa = next((_LABEL_KIND[x] for x in e["labels"] if x in _LABEL_KIND),
+    for e, on in rejections:
+        kind_en, kind_fa = next((_LABEL_KIND[x] for x in e.labels if x in _LABEL_KIND),
                                 ("record", "رکورد"))
-        what = f"step {e['step']}" if kind_en == "step" else f"{kind_en} {e['ref'] or e['target']}"
-        what_fa = f"گام {e['step']}" if kind_en == "step" else f"{kind_fa} {e['ref'] or ''}"
-        why = f": {e['reason']}" if e["reason"] else ""
+        what = f"step {e.step}" if kind_en == "step" else f"{kind_en} {e.ref or e.target}"
+        what_fa = f"گام {e.step}" if kind_en == "step" else f"{kind_fa} {e.ref or ''}"
+        why = f": {e.reason}" if e.reason else ""
         dev.rejected.append(Finding(
-            "R-2.1", e["target"], f"{what} rejected by {e['actor']}{why}",
-            f"{what_fa} رد شد{why}", on=e["on"]))
+            "R-2.1", e.target, f"{what} rejected by {e.actor}{why}",
+            f"{what_fa} رد شد{why}", on=on))
     begun = any(st is not State.NOT_STARTED for st in states.values())
     if not begun:
         dev.omissions.append(Finding("R-2.1", code, "the cycle has not begun",

@@ -9,7 +9,6 @@ SHACL shapes of the profile's mandatory properties (shapes/profiles/).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -87,18 +86,11 @@ _PROFILE_PREFIXES = {
 def serialize_profile(g: Graph, fmt: str) -> str:
     """Turtle, N-Triples, RDF/XML, or JSON-LD compacted with govcat's shipped context (plus
     the prefixes the profiles add; nothing is fetched)."""
-    from catalog.serialize import context, serialize
+    from catalog.ontology import context
+    from catalog.serialize import serialize
 
     if fmt != "jsonld":
         return serialize(g, fmt)
     ctx: dict[str, Any] = {**context(), **_PROFILE_PREFIXES}
     return g.serialize(format="json-ld", context=ctx, auto_compact=True, ensure_ascii=False,
                        indent=2)
-
-
-def context_document() -> str:
-    """The JSON-LD context the profile exports are compacted with, as a document to publish."""
-    from catalog.serialize import context
-
-    return json.dumps({"@context": {**context(), **_PROFILE_PREFIXES}}, ensure_ascii=False,
-                      indent=2)

@@ -16,7 +16,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, RDF, RDFS, SKOS
 
 from catalog.iris import Iris
 from catalog.ontology import bind_prefixes, codelists_graph
-from catalog.vocab import CODE, CV, GC
+from catalog.vocab import CV, GC
 
 EU = "http://publications.europa.eu/resource/authority/"
 DCATAP = Namespace("http://data.europa.eu/r5r/")
@@ -243,8 +243,3 @@ def resource(out: Graph, iri: URIRef) -> URIRef:
     """A web address used as a value whose range the profiles give as rdfs:Resource."""
     out.add((iri, RDF.type, RDFS.Resource))
     return iri
-
-
-def is_code(iri: URIRef) -> bool:
-    return str(iri).startswith(CODE)
-

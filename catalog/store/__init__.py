@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from catalog.config import Settings
-from catalog.store.port import GraphStore, StoreChange, StoreError, StoreUnavailable
+from catalog.port import GraphStore, StoreChange, StoreError, StoreUnavailable
 
 __all__ = ["GraphStore", "StoreChange", "StoreError", "StoreUnavailable", "open_store"]
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from catalog.store.port import Statement
+from catalog.store.runner import Statement
 
 _PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
 _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")

@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from catalog.cycle.facts import KINDS
 from catalog.graphmap import Node
 from catalog.ontology import RESOURCE_LABEL, mapping
 
@@ -353,7 +354,8 @@ def set_status_statement(label: str) -> str:
     ])
 
 
-ISSUED_KINDS = (("Duty", "dutyId"), ("PublicService", "serviceId"))
+# (label, ID property) of the records the cycle issues IDs to (catalog.cycle.facts.KINDS).
+ISSUED_KINDS = tuple((k.label, k.prop) for k in KINDS.values())
 
 # The change event of an import or an edit (R-16): written after the records in the same
 # transaction, linked to its agent (with the role acted in) and to the agencies it touched.
@@ -504,7 +506,7 @@ def resource_list_statement(label: str, by_step: bool = False,
     The match starts from the kind's label, or from the agency: not from the IRI index, which
     FalkorDB would range-scan over every record of every kind before sorting (ADR 0013: a page
     of one agency's services took 38 s at national scale, a text search 14 s). By agency it is
-    two parts, each sorted and cut to $limit: the caller merges them (resources.list_page).
+    two parts, each sorted and cut to $limit: the caller merges them (RecordsOperations.kind_page).
     """
     lab = _checked(label)
     tail = _list_filters(by_step) + ["RETURN n.iri AS iri ORDER BY iri LIMIT $limit"]

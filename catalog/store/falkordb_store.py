@@ -21,19 +21,24 @@ from falkordb import FalkorDB
 from falkordb.helpers import stringify_param_value
 
 from catalog.graphmap import Node
-from catalog.store import compound, cypher
-from catalog.store.port import (
+from catalog.port import (
     QueryTimeout,
     ReadOnlyViolation,
     Row,
-    Statement,
     StillReferenced,
     StoreChange,
     StoreError,
     StoreUnavailable,
     check_expected,
 )
+from catalog.store import compound, cypher
+from catalog.store.access_operations import AccessOperations
+from catalog.store.cycle_operations import CycleOperations
+from catalog.store.records_operations import RecordsOperations
 from catalog.store.rows import node_from_row
+from catalog.store.runner import Statement
+from catalog.store.saved_operations import SavedQueriesOperations
+from catalog.store.trail_operations import TrailOperations
 
 _INDEX = "CREATE INDEX FOR (n:Resource) ON (n.iri)"
 COUNTER_INDEX = f"CREATE INDEX FOR (c:{cypher.COUNTER_LABEL}) ON (c.key)"
@@ -91,7 +96,8 @@ def _refusal(exc: redis.exceptions.ResponseError) -> StoreError:
     return StoreError(text)
 
 
-class FalkorStore:
+class FalkorStore(CycleOperations, RecordsOperations, AccessOperations, TrailOperations,
+                  SavedQueriesOperations):
     name = "falkordb"
 
     def __init__(self, client: FalkorDB, graph: str,

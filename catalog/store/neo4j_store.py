@@ -16,19 +16,24 @@ from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired
 
 from catalog.graphmap import Node
 from catalog.ontology import RESOURCE_LABEL
-from catalog.store import cypher
-from catalog.store.port import (
+from catalog.port import (
     QueryTimeout,
     ReadOnlyViolation,
     Row,
-    Statement,
     StillReferenced,
     StoreChange,
     StoreError,
     StoreUnavailable,
     check_expected,
 )
+from catalog.store import cypher
+from catalog.store.access_operations import AccessOperations
+from catalog.store.cycle_operations import CycleOperations
+from catalog.store.records_operations import RecordsOperations
 from catalog.store.rows import node_from_row
+from catalog.store.runner import Statement
+from catalog.store.saved_operations import SavedQueriesOperations
+from catalog.store.trail_operations import TrailOperations
 
 CONSTRAINT = (
     "CREATE CONSTRAINT resource_iri IF NOT EXISTS FOR (n:Resource) REQUIRE n.iri IS UNIQUE"
@@ -59,7 +64,8 @@ def _refusal(exc: ClientError) -> StoreError:
     return StoreError(exc.message or str(exc))
 
 
-class _RecordReads:
+class _RecordReads(CycleOperations, RecordsOperations, AccessOperations, TrailOperations,
+                   SavedQueriesOperations):
     """describe and referrers, by `read`: the same for the store and for a snapshot of it."""
 
     def read(self, query: str, params: Mapping[str, Any] | None = None, *,

@@ -1,7 +1,7 @@
 """The Cypher of the clocks started by events (R-3.3, R-5.5, R-7, R-18, R-19), the agency's
 representative and the reports (R-18, R-19): catalog.cycle.obligations and catalog.cycle.reports,
-ADR 0007. Values always travel as parameters; the only names put into a statement are labels
-taken from this module.
+ADR 0007, run by catalog.store.cycle_operations. Values always travel as parameters; the only
+names put into a statement are labels of the cycle (catalog.decided).
 
 Every write appends a PROV-O change event shaped like the cycle's own (catalog.store.cypher):
 an `Activity` (`action`, `toState`, `endedAtTime`, `reason`) with a qualified `Association`
@@ -15,15 +15,20 @@ from __future__ import annotations
 
 import re
 
-OBLIGATION = "Obligation"  # gc:Obligation, a deadline clock started by an event
-REPRESENTATIVE = "Representative"  # gc:Representative ⊂ org:Membership (R-19)
-PERFORMANCE_REPORT = "PerformanceReport"  # gc:PerformanceReport ⊂ prov:Entity (R-19)
-MONITORING_REPORT = "MonitoringReport"  # gc:MonitoringReport ⊂ prov:Entity (R-18)
+# The labels are the cycle's (written only by catalog.cycle: no file may load them,
+# catalog.decided); named here too for the statements below and for earlier importers.
+from catalog.decided import (
+    MONITORING_REPORT,
+    OBLIGATION,
+    OBLIGATION_LABELS,
+    PERFORMANCE_REPORT,
+    REPORT_LABELS,
+    REPRESENTATIVE,
+)
 
-# Written only by catalog.cycle: no file may load them (catalog.registry.CYCLE_LABELS).
-OBLIGATION_LABELS = frozenset({OBLIGATION, REPRESENTATIVE, PERFORMANCE_REPORT,
-                               MONITORING_REPORT})
-REPORT_LABELS = (PERFORMANCE_REPORT, MONITORING_REPORT)
+__all__ = ["MONITORING_REPORT", "OBLIGATION", "OBLIGATION_LABELS", "PERFORMANCE_REPORT",
+           "REPORT_LABELS", "REPRESENTATIVE", "file_report_statement", "obligation_statements",
+           "reports_statement"]
 
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 

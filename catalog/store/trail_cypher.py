@@ -11,11 +11,14 @@ sees a seal half way.
 
 from __future__ import annotations
 
+from catalog.port import TRAIL_HASH, TRAIL_PREVIOUS
+
 # The hash of an event and the hash of the one before it, on the event (gc:trailHash,
-# gc:previousTrailHash); and, on a delete event, the links of earlier events to the records it
-# deleted ("<event IRI> <type> <record IRI>"), which the delete takes away from the graph.
-HASH = "trailHash"
-PREVIOUS = "previousTrailHash"
+# gc:previousTrailHash: part of the port, catalog.port); and, on a delete event, the
+# links of earlier events to the records it deleted ("<event IRI> <type> <record IRI>"), which
+# the delete takes away from the graph.
+HASH = TRAIL_HASH
+PREVIOUS = TRAIL_PREVIOUS
 DETACHED = "detached"
 
 # The stored head and the last change number given out.

@@ -26,10 +26,10 @@ from catalog.access.accounts import Accounts
 from catalog.access.principals import Principal, Role
 from catalog.config import Settings
 from catalog.iris import Iris
+from catalog.port import GraphStore
 from catalog.registry import Registry
 from catalog.store.falkordb_server import FalkorServer
 from catalog.store.falkordb_store import FalkorStore
-from catalog.store.port import GraphStore
 from loaders.submission import read_submission
 from tests.workbooks import two_agencies, write_workbook
 

@@ -1,14 +1,15 @@
 """The spreadsheet contract, as data: sheets, columns, labels, kinds and allowed values.
 
 Agencies fill in one workbook (or one CSV per sheet) and other tools generate or read the same
-format, so this module is the single statement of it: the template writer, the loaders and the
-documentation all read these tables instead of repeating them.
+format, so this module is the single statement of it: each kind of record (catalog.kinds)
+declares its sheet here, and the template writer, the loaders, the API and the documentation
+read these tables instead of repeating them.
 
 Conventions every sheet shares:
 
 * Row 1 holds the English keys; an optional row 2 holds the Persian labels (``is_label_row``).
   Headers may be given either way (``header_to_key``), and sheets by English name or Persian
-  label (``SHEET_BY_NAME`` / ``sheet_for``).
+  label (``catalog.kinds.sheet_for``).
 * A list cell separates items with ``;`` (the Persian ``؛`` is accepted too, as Persian
   keyboards produce it): ``split_list``.
 * A reference to another agency's record is ``AGENCY_CODE:ref``; a bare ``ref`` means the row's
@@ -43,12 +44,9 @@ __all__ = [
     "LIST_SEPARATORS",
     "REF_SEPARATOR",
     "RefScope",
-    "SHEETS",
-    "SHEET_BY_NAME",
     "Sheet",
     "header_to_key",
     "is_label_row",
-    "sheet_for",
     "split_list",
     "split_ref",
 ]
@@ -110,6 +108,10 @@ class Column:
     allowed_fa: tuple[str, ...] = ()
     target: str | None = None  # the sheet a ref / ref_list column points to
     ref_scope: RefScope | None = None
+    # The JSON-LD term (ontology/context.jsonld) of the property the column becomes, for kinds
+    # mapped from their columns (catalog.kinds, ADR 0022); `scheme`: an enum's code list.
+    term: str | None = None
+    scheme: str | None = None
 
     def __post_init__(self) -> None:
         if self.kind in ("enum", "bool") and not self.allowed:
@@ -787,44 +789,12 @@ CHAIN_LINKS = Sheet(
     "the data exchanged (R-6.1).",
 )
 
-SHEETS: tuple[Sheet, ...] = (
-    AGENCIES, UNITS, POSTS, EMPLOYEES, DUTIES, SERVICES, INFORMATION_SYSTEMS, DATASETS,
-    DATA_FLOWS, CHAINS, CHAIN_LINKS,
-)
-
-
-def _sheet_index() -> dict[str, Sheet]:
-    """English names, Persian labels and their normalized spellings → sheet."""
-    index: dict[str, Sheet] = {}
-    for sheet in SHEETS:
-        for name in (sheet.name, sheet.label_fa, normalize_fa(sheet.label_fa)):
-            index[name] = sheet
-    return index
-
-
-# Exact lookup; sheet_for also tolerates case, spacing and spelling variants.
-SHEET_BY_NAME: dict[str, Sheet] = _sheet_index()
-_SHEET_MATCH = {_match_key(name): sheet for name, sheet in SHEET_BY_NAME.items()}
-
-
-def sheet_for(name: str) -> Sheet | None:
-    """The sheet a workbook tab (or CSV file stem) names: English name or Persian label."""
-    return SHEET_BY_NAME.get(name) or _SHEET_MATCH.get(_match_key(name))
-
-
-def _as_sheet(sheet: Sheet | str) -> Sheet:
-    found = sheet if isinstance(sheet, Sheet) else sheet_for(sheet)
-    if found is None:
-        raise KeyError(f"no sheet named {sheet!r}")
-    return found
-
-
 @cache
 def _header_index(sheet: Sheet) -> dict[str, str]:
     return {s: c.key for c in sheet.columns for s in _spellings(c)}
 
 
-def header_to_key(sheet: Sheet | str, header: object) -> str | None:
+def header_to_key(sheet: Sheet, header: object) -> str | None:
     """The column key a header cell names (English key, Persian label or English label).
 
     Tolerates case, a trailing ``*``, spacing and spelling variants; None for empty or unknown
@@ -835,7 +805,7 @@ def header_to_key(sheet: Sheet | str, header: object) -> str | None:
     text = str(header)
     if not normalize_fa(text):
         return None
-    return _header_index(_as_sheet(sheet)).get(_match_key(text))
+    return _header_index(sheet).get(_match_key(text))
 
 
 @cache
@@ -843,14 +813,14 @@ def _label_index(sheet: Sheet) -> frozenset[str]:
     return frozenset(_match_key(label) for c in sheet.columns for label in (c.label_fa, c.label_en))
 
 
-def is_label_row(sheet: Sheet | str, values: Iterable[object]) -> bool:
+def is_label_row(sheet: Sheet, values: Iterable[object]) -> bool:
     """Whether a row is the (optional) label row under the keys, to be skipped as data.
 
     True when the row has at least one non-empty cell and every non-empty cell is a column
     label (Persian, optionally with ``*``, or English) of this sheet. Keys alone don't count:
     row 1 is the key row, and a data row is never made only of labels.
     """
-    labels = _label_index(_as_sheet(sheet))
+    labels = _label_index(sheet)
     cells = [str(v) for v in values if v is not None and normalize_fa(str(v))]
     return bool(cells) and all(_match_key(c) in labels for c in cells)
 
@@ -879,3 +849,17 @@ def split_ref(value: str) -> tuple[str | None, str]:
         f"«{text}» ارجاع معتبری نیست؛ قالب درست «کد» یا «کد دستگاه:کد» است",
         value,
     )
+
+
+def find_sheet(sheets: Iterable[Sheet], name: str) -> Sheet | None:
+    """The sheet a workbook tab (or CSV file stem) names among `sheets`: its English name or
+    Persian label, exactly or up to case, spacing and spelling variants."""
+    candidates = tuple(sheets)
+    for sheet in candidates:
+        if name in (sheet.name, sheet.label_fa, normalize_fa(sheet.label_fa)):
+            return sheet
+    wanted = _match_key(name)
+    for sheet in candidates:
+        if wanted in (_match_key(sheet.name), _match_key(sheet.label_fa)):
+            return sheet
+    return None
