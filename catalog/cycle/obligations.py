@@ -83,10 +83,6 @@ class Obligation:
     def open(self) -> bool:
         return self.state == OPEN
 
-    def open_on(self, day: date) -> bool:
-        """Whether the clock was running at the end of `day`."""
-        return self.clock_start <= day and (self.ended is None or self.ended > day)
-
     def missed(self, day: date) -> bool:
         """Whether, by the end of `day`, the deadline had passed without being met."""
         if self.due >= day or self.clock_start > day:
