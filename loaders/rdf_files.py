@@ -1,8 +1,10 @@
 """Turtle and JSON-LD files to a change set. Every typed subject is a record to store; text
 literals are normalized like spreadsheet cells. A JSON-LD document may only use govcat's own
-context (inline or by its published name), wherever a context appears in it (top level, nested
-nodes, scoped contexts in term definitions); `@import` is refused: no remote context is ever
-fetched.
+context (inline, or by exactly one of its own names: `own_contexts`), wherever a context
+appears in it (top level, nested nodes, scoped contexts in term definitions); any other URL, and
+`@import`, is refused: no remote context is ever fetched. Relative IRIs resolve against
+govcat's base IRI, never the working directory. A file in which no record of a kind govcat
+holds is found is refused, saying what it holds instead (nothing is silent).
 
 A file that cannot be read is a problem of the submission, never a crash (ADR 0011): bad bytes,
 JSON or RDF syntax, nesting deeper than MAX_DEPTH, and terms no store can hold (invalid Unicode
@@ -16,6 +18,7 @@ import json
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 from xml.sax import SAXException
 
 from rdflib import Graph, Literal, URIRef
@@ -25,12 +28,12 @@ from rdflib.namespace import RDF
 from catalog.changeset import ChangeSet, Origin
 from catalog.iris import Iris
 from catalog.model import MAX_TEXT
-from catalog.ontology import mapping
+from catalog.ontology import context, mapping
 from catalog.problems import Problem
 from catalog.text import normalize_fa
-from catalog.vocab import CODE, ONTOLOGY_DIR
+from catalog.vocab import CODE
 
-CONTEXT_NAMES = {"context.jsonld", "https://w3id.org/govcat/context.jsonld"}
+PUBLISHED_CONTEXT = "https://w3id.org/govcat/context.jsonld"
 FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "nt"}
 MAX_DEPTH = 64  # JSON-LD nesting; govcat's own documents nest a handful of levels
 MAX_IRI = 2_000
@@ -44,27 +47,36 @@ class RdfInputError(ValueError):
         self.message_en, self.message_fa = en, fa
 
 
-def _local_context(ctx: Any, depth: int) -> Any:
-    """Replace references to govcat's context by the shipped file; refuse any other URL. A
-    context object is walked too: its term definitions may hold scoped contexts."""
+def own_contexts(iris: Iris) -> frozenset[str]:
+    """govcat's context by name: its published IRI, its file's name, and where this
+    installation serves it (`/context.jsonld` on the host of the base IRI). A URL that merely
+    ends the same way is another's, and remote."""
+    return frozenset({PUBLISHED_CONTEXT, "context.jsonld", urljoin(iris.base, "/context.jsonld")})
+
+
+def _local_context(ctx: Any, own: frozenset[str], depth: int) -> Any:
+    """Replace references to govcat's context by its terms; refuse any other URL. A context
+    object is walked too: its term definitions may hold scoped contexts."""
     if isinstance(ctx, list):
-        return [_local_context(c, depth + 1) for c in ctx]
+        return [_local_context(c, own, depth + 1) for c in ctx]
     if isinstance(ctx, str):
-        if ctx in CONTEXT_NAMES or ctx.endswith("/context.jsonld"):
-            with (ONTOLOGY_DIR / "context.jsonld").open(encoding="utf-8") as f:
-                return json.load(f)["@context"]
-        raise RdfInputError(f"remote JSON-LD context {ctx!r} is not allowed; use govcat's",
-                            f"زمینهٔ JSON-LD از نشانی بیرونی «{ctx}» پذیرفته نیست")
-    return _no_remote(ctx, depth)
+        if ctx in own:
+            return context()
+        raise RdfInputError(
+            f"remote JSON-LD context {ctx!r} is not allowed; use govcat's "
+            f"({PUBLISHED_CONTEXT})",
+            f"زمینهٔ JSON-LD از نشانی بیرونی «{ctx}» پذیرفته نیست؛ زمینهٔ govcat را به کار "
+            f"ببرید ({PUBLISHED_CONTEXT})")
+    return _no_remote(ctx, own, depth)
 
 
-def _no_remote(node: Any, depth: int = 0) -> Any:
+def _no_remote(node: Any, own: frozenset[str], depth: int = 0) -> Any:
     """The document with every `@context`, at any depth, made local (or refused)."""
     if depth > MAX_DEPTH:
         raise RdfInputError(f"the JSON-LD document nests more than {MAX_DEPTH} levels deep",
                             f"سند JSON-LD بیش از {MAX_DEPTH} لایه تودرتو است")
     if isinstance(node, list):
-        return [_no_remote(n, depth + 1) for n in node]
+        return [_no_remote(n, own, depth + 1) for n in node]
     if not isinstance(node, dict):
         return node
     out = {}
@@ -72,31 +84,31 @@ def _no_remote(node: Any, depth: int = 0) -> Any:
         if key == "@import":
             raise RdfInputError("@import in a JSON-LD context is not allowed; use govcat's "
                                 "context", "‎@import در زمینهٔ JSON-LD پذیرفته نیست")
-        out[key] = (_local_context(value, depth + 1) if key == "@context"
-                    else _no_remote(value, depth + 1))
+        out[key] = (_local_context(value, own, depth + 1) if key == "@context"
+                    else _no_remote(value, own, depth + 1))
     return out
 
 
-def _jsonld(text: str) -> str:
+def _jsonld(text: str, own: frozenset[str]) -> str:
     try:
         doc = json.loads(text)
     except RecursionError:
         raise RdfInputError(f"the JSON-LD document nests more than {MAX_DEPTH} levels deep",
                             f"سند JSON-LD بیش از {MAX_DEPTH} لایه تودرتو است") from None
-    return json.dumps(_no_remote(doc), ensure_ascii=False)
+    return json.dumps(_no_remote(doc, own), ensure_ascii=False)
 
 
-def parse_rdf(path: Path) -> Graph:
+def parse_rdf(path: Path, iris: Iris) -> Graph:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise RdfInputError(f"unsupported RDF file type {path.suffix!r}",
                             f"نوع پروندهٔ RDF «{path.suffix}» پشتیبانی نمی‌شود")
     text = path.read_text(encoding="utf-8")
     if fmt == "json-ld":
-        text = _jsonld(text)
+        text = _jsonld(text, own_contexts(iris))
     g = Graph()
-    try:
-        g.parse(data=text, format=fmt)
+    try:  # relative IRIs against govcat's base, not rdflib's default (the working directory)
+        g.parse(data=text, format=fmt, publicID=iris.base)
     except (RecursionError, SyntaxError, ValueError, SAXException, RdflibError):
         raise  # read_rdf words these
     # rdflib's JSON-LD parser meets odd shapes with whatever it hits (UnboundLocalError,
@@ -161,7 +173,7 @@ def _unstorable(text: str) -> tuple[str, str] | None:
 def read_rdf(path: Path, iris: Iris) -> tuple[ChangeSet, list[Problem]]:
     source = path.name
     try:
-        g = _normalized(parse_rdf(path))
+        g = _normalized(parse_rdf(path, iris))
     # rdflib's Turtle parser raises BadSyntax, a SyntaxError; its N-Triples parser its own
     # ParserError; its RDF/XML parser SAX errors.
     except (RdfInputError, json.JSONDecodeError, UnicodeDecodeError, ValueError, SyntaxError,
@@ -189,4 +201,20 @@ def read_rdf(path: Path, iris: Iris) -> tuple[ChangeSet, list[Problem]]:
                 source=source, focus=str(s)))
             continue
         cs.subjects[s] = Origin(source)
+    if not cs.subjects and not problems:
+        problems.append(_nothing_recognized(g, source))
     return cs, problems
+
+
+def _nothing_recognized(g: Graph, source: str) -> Problem:
+    """A file with no record of a kind govcat holds, and what it holds instead."""
+    found: dict[str, int] = {}
+    for cls in g.objects(None, RDF.type):
+        found[str(cls)] = found.get(str(cls), 0) + 1
+    held = "; ".join(f"{n} × {cls}" for cls, n in sorted(found.items(), key=lambda x: -x[1])[:5])
+    held = held or f"{len(g)} statement(s) and no typed subject"
+    return Problem(
+        message_en=f"no record of a kind govcat holds was found in the file; it holds {held}",
+        message_fa=f"در پرونده هیچ رکوردی از گونه‌هایی که govcat نگه می‌دارد یافت نشد؛ "
+                   f"آنچه دارد: {held}",
+        source=source)

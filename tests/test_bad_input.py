@@ -15,6 +15,7 @@ import tracemalloc
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 from httpx import Response
@@ -24,6 +25,7 @@ from hypothesis import strategies as st
 from api.limits import json_fault
 from catalog.model import Agency
 from catalog.store.falkordb_server import FalkorServer
+from loaders.rdf_files import PUBLISHED_CONTEXT
 from loaders.spreadsheet import read_workbook
 from loaders.submission import Submission, read_submission
 from tests.conftest import BASE
@@ -309,13 +311,49 @@ def test_no_remote_json_ld_context_is_ever_fetched(world: World, case: str) -> N
         _refused(_read(world, path))
 
 
-def test_govcat_s_own_context_by_any_url_is_read_locally(world: World) -> None:
+def test_a_context_url_is_govcat_s_only_when_it_is_exactly_one_of_its_own(world: World) -> None:
+    """Another host's `/context.jsonld` is remote and refused, fetched never; govcat's own by
+    its published IRI, or where this installation serves it, is read from the shipped terms."""
+    node = {"@id": f"{BASE}agency/LOC", "@type": "cv:PublicOrganisation",
+            "skos:prefLabel": {"@value": "محلی", "@language": "fa"}}
     with rb.no_fetch() as listener:
-        doc = {"@context": f"{listener.url}/context.jsonld", "@id": f"{BASE}agency/LOC",
-               "@type": "cv:PublicOrganisation", "skos:prefLabel": {"@value": "محلی",
-                                                                    "@language": "fa"}}
-        sub = _read(world, _file(world, "local.jsonld", json.dumps(doc).encode()), None)
-    assert len(sub.changeset) == 1
+        path = _file(world, "other.jsonld", json.dumps(
+            {"@context": f"{listener.url}/context.jsonld", **node}).encode())
+        _refused(_read(world, path), "remote JSON-LD context")
+        assert listener.connections == 0
+        for own in (PUBLISHED_CONTEXT, urljoin(BASE, "/context.jsonld")):
+            doc = json.dumps({"@context": own, **node}).encode()
+            sub = _read(world, _file(world, "local.jsonld", doc), None)
+            read = " ".join(p.message_en for p in sub.problems)  # the shapes may still speak
+            assert len(sub.changeset) == 1 and "context" not in read, (own, read)
+        assert listener.connections == 0
+
+
+@pytest.mark.parametrize(("name", "text", "holds"), [
+    ("foreign.ttl", "@prefix ex: <https://example.org/> . ex:a a ex:Thing ; ex:p 'x' . "
+     "ex:b a ex:Thing .", "2 × https://example.org/Thing"),
+    ("dcat.jsonld", json.dumps({"@context": {"dcat": "http://www.w3.org/ns/dcat#"},
+                                "@id": "https://example.org/c", "@type": "dcat:Catalog"}),
+     "1 × http://www.w3.org/ns/dcat#Catalog"),
+    ("untyped.ttl", "<https://example.org/a> <https://example.org/p> 'x' .",
+     "1 statement(s) and no typed subject"),
+])
+def test_a_file_with_no_record_govcat_holds_is_refused_saying_what_it_holds(
+        world: World, name: str, text: str, holds: str) -> None:
+    _refused(_read(world, _file(world, name, text.encode())), "no record", holds)
+
+
+def test_relative_iris_resolve_against_the_base_never_the_working_directory(
+        world: World) -> None:
+    doc = {"@context": {"@vocab": "https://example.org/"}, "@id": "agency/REL",
+           "@type": "Thing"}
+    sub = _read(world, _file(world, "relative.jsonld", json.dumps(doc).encode()))
+    text = " ".join(p.message_en for p in sub.problems)
+    assert "file:" not in text and "no record" in text, text
+    ttl = (b"@prefix cv: <http://data.europa.eu/m8g/> . <agency/TTL> a cv:PublicOrganisation ."
+)
+    sub = _read(world, _file(world, "relative.ttl", ttl), None)
+    assert [str(s) for s in sub.changeset.subjects] == [f"{BASE}agency/TTL"]
 
 
 _JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=8),
