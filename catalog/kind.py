@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from rdflib import URIRef
 
 from catalog.sheets import Sheet
+from catalog.vocab import local_name
 
 if TYPE_CHECKING:
     from catalog.changeset import Origin
@@ -71,8 +72,7 @@ class Kind:
     @property
     def label(self) -> str:
         """Its store label: the local name of its class (catalog.ontology)."""
-        text = str(self.cls)
-        return text.rsplit("#", 1)[-1] if "#" in text else text.rstrip("/").rsplit("/", 1)[-1]
+        return local_name(str(self.cls))
 
     @property
     def name(self) -> str:

@@ -21,7 +21,7 @@ from catalog import sheets as sh
 from catalog.changeset import ChangeSet, Origin
 from catalog.iris import Iris
 from catalog.kind import Filter, Kind, Mapper, extensions
-from catalog.sheets import Sheet, find_sheet, split_ref
+from catalog.sheets import Sheet, sheet_key, split_ref
 from catalog.text import normalize_fa
 from catalog.vocab import CPSV, CV, GC
 
@@ -82,9 +82,15 @@ def sheet_by_name() -> dict[str, Sheet]:
             for name in (k.name, k.sheet.label_fa, normalize_fa(k.sheet.label_fa))}
 
 
+@cache
+def _sheet_by_key() -> dict[str, Sheet]:
+    return {sheet_key(name): sheet for name, sheet in sheet_by_name().items()}
+
+
 def sheet_for(name: str) -> Sheet | None:
-    """The sheet a workbook tab or CSV file names (English name or Persian label)."""
-    return find_sheet(sheets(), name)
+    """The sheet a workbook tab or CSV file names (English name or Persian label), exactly or
+    up to case, spacing and spelling variants."""
+    return sheet_by_name().get(name) or _sheet_by_key().get(sheet_key(name))
 
 
 @cache

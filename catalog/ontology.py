@@ -15,7 +15,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS, XSD
 
 from catalog.kind import extensions
-from catalog.vocab import ONTOLOGY_DIR, PREFIXES
+from catalog.vocab import ONTOLOGY_DIR, PREFIXES, local_name
 
 RESOURCE_LABEL = "Resource"
 
@@ -106,7 +106,7 @@ def mapping() -> Mapping:
     label_of: dict[URIRef, str] = {}
     class_of: dict[str, URIRef] = {}
     for cls in sorted(c for c in classes if isinstance(c, URIRef)):
-        label = _local_name(cls)
+        label = local_name(str(cls))
         if label in class_of and class_of[label] != cls:
             raise ValueError(f"two ontology classes share the local name {label!r}")
         label_of[cls], class_of[label] = label, cls
@@ -125,11 +125,6 @@ def _term(name: str, iri: URIRef, onto: Graph) -> Term:
         if rng is None:
             datatype = XSD.string
     return Term(name, iri, is_object, datatype)
-
-
-def _local_name(iri: URIRef) -> str:
-    s = str(iri)
-    return s.rsplit("#", 1)[-1] if "#" in s else s.rstrip("/").rsplit("/", 1)[-1]
 
 
 def bind_prefixes(g: Graph) -> Graph:

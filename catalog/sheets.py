@@ -851,15 +851,6 @@ def split_ref(value: str) -> tuple[str | None, str]:
     )
 
 
-def find_sheet(sheets: Iterable[Sheet], name: str) -> Sheet | None:
-    """The sheet a workbook tab (or CSV file stem) names among `sheets`: its English name or
-    Persian label, exactly or up to case, spacing and spelling variants."""
-    candidates = tuple(sheets)
-    for sheet in candidates:
-        if name in (sheet.name, sheet.label_fa, normalize_fa(sheet.label_fa)):
-            return sheet
-    wanted = _match_key(name)
-    for sheet in candidates:
-        if wanted in (_match_key(sheet.name), _match_key(sheet.label_fa)):
-            return sheet
-    return None
+def sheet_key(name: str) -> str:
+    """The lenient form a sheet's name is matched by (case, spacing, spelling variants)."""
+    return _match_key(name)

@@ -54,3 +54,8 @@ SHAPES_DIR = PROJECT_ROOT / "shapes"
 def concept(scheme: str, notation: str) -> str:
     """IRI of a code-list concept, e.g. concept("status", "approved")."""
     return f"{CODE}{scheme}/{notation}"
+
+
+def local_name(iri: str) -> str:
+    """An IRI's local name (after `#`, else after the last `/`): a class's store label."""
+    return iri.rsplit("#", 1)[-1] if "#" in iri else iri.rstrip("/").rsplit("/", 1)[-1]

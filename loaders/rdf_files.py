@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -208,10 +209,8 @@ def read_rdf(path: Path, iris: Iris) -> tuple[ChangeSet, list[Problem]]:
 
 def _nothing_recognized(g: Graph, source: str) -> Problem:
     """A file with no record of a kind govcat holds, and what it holds instead."""
-    found: dict[str, int] = {}
-    for cls in g.objects(None, RDF.type):
-        found[str(cls)] = found.get(str(cls), 0) + 1
-    held = "; ".join(f"{n} × {cls}" for cls, n in sorted(found.items(), key=lambda x: -x[1])[:5])
+    found = Counter(str(cls) for cls in g.objects(None, RDF.type))
+    held = "; ".join(f"{n} × {cls}" for cls, n in found.most_common(5))
     held = held or f"{len(g)} statement(s) and no typed subject"
     return Problem(
         message_en=f"no record of a kind govcat holds was found in the file; it holds {held}",

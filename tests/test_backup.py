@@ -21,7 +21,6 @@ from typing import Any
 
 import pytest
 from rdflib.compare import isomorphic
-from typer.testing import CliRunner
 
 from catalog.access.accounts import Accounts
 from catalog.access.credentials import Sealer
@@ -49,11 +48,11 @@ from catalog.resources import Precondition, delete
 from catalog.store.falkordb_server import FalkorServer
 from catalog.store.falkordb_store import FalkorStore
 from catalog.store.neo4j_store import Neo4jStore
-from cli.main import app
 from graph_queries import saved
 from loaders.submission import read_submission
 from tests.conftest import BASE
-from tests.workbooks import Sheets, two_agencies, write_workbook
+from tests.support.cli import installations, run
+from tests.workbooks import Sheets, load_valid, two_agencies, write_workbook
 
 BODIES = frozenset(s.body for s in default_config().steps.values())
 STEWARD = Actor("steward-reg", Role.STEWARD, agency="REG")
@@ -74,12 +73,6 @@ def _sheets(duties: int, title: str = "وظیفه") -> Sheets:
     return sheets
 
 
-def _load(registry: Registry, path: Path, sheets: Sheets) -> None:
-    sub = read_submission(write_workbook(path, sheets), registry)
-    assert sub.problems == []
-    registry.apply_checked(sub.changeset)
-
-
 def _duty(registry: Registry, n: int) -> str:
     return str(registry.iris.owned("duty", "REG", f"D{n}"))
 
@@ -89,7 +82,7 @@ def walked(registry: Registry, tmp_path: Path) -> tuple[Registry, str]:
     """Three duties of REG, step 1 submitted, D1 and D2 approved with IDs issued, D3 pending;
     an employee deleted (its event keeps `deleted`, a property outside the ontology); an
     account with a token; a saved query. Returns the registry and the token."""
-    _load(registry, tmp_path / "a.xlsx", _sheets(3))
+    load_valid(registry, tmp_path / "a.xlsx", _sheets(3))
     cycle = Cycle(registry.store, registry.iris)
     cycle.start("REG", 1, STEWARD)
     cycle.submit("REG", 1, STEWARD)
@@ -347,7 +340,7 @@ def _consistent(archive: Archive) -> None:
 def test_a_backup_taken_while_another_thread_imports_is_the_store_at_its_change_number(
         registry: Registry, tmp_path: Path) -> None:
     duties = 8
-    _load(registry, tmp_path / "first.xlsx", _sheets(duties))
+    load_valid(registry, tmp_path / "first.xlsx", _sheets(duties))
     books = [write_workbook(tmp_path / f"round-{i}.xlsx", _sheets(duties, f"دور {i}"))
              for i in range(40)]
     stop = threading.Event()
@@ -402,64 +395,52 @@ CLI_BASE = "https://govcat.cli/id/"
 @pytest.fixture
 def two_envs(tmp_path: Path) -> Iterator[tuple[dict[str, str], dict[str, str]]]:
     """Two govcat installations, each with its embedded FalkorDB in its own data directory."""
-    servers, envs = [], []
-    for name in ("first", "second"):
-        server = FalkorServer(tmp_path / name)
-        server.start()
-        servers.append(server)
-        envs.append({"GOVCAT_DATA_DIR": str(tmp_path / name), "GOVCAT_BASE_IRI": CLI_BASE})
-    yield envs[0], envs[1]
-    for server in servers:
-        server.stop()
-
-
-def _run(env: dict[str, str], *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, list(args), env=env)
-    return result.exit_code, result.output
+    with installations(tmp_path, CLI_BASE, "first", "second") as [first, second]:
+        yield first, second
 
 
 def test_govcat_backup_and_restore(two_envs: tuple[dict[str, str], dict[str, str]],
                                    tmp_path: Path) -> None:
     first, second = two_envs
-    assert _run(first, "load", str(write_workbook(tmp_path / "a.xlsx", _sheets(2))))[0] == 0
-    assert _run(first, "admin", "account", "ali", "--role", "steward", "--agency", "REG")[0] == 0
-    assert _run(first, "admin", "account", "rev", "--role", "reviewer",
+    assert run(first, "load", str(write_workbook(tmp_path / "a.xlsx", _sheets(2))))[0] == 0
+    assert run(first, "admin", "account", "ali", "--role", "steward", "--agency", "REG")[0] == 0
+    assert run(first, "admin", "account", "rev", "--role", "reviewer",
                 "--body", "macro-structures")[0] == 0
-    code, out = _run(first, "admin", "token", "ali", "--days", "5")
+    code, out = run(first, "admin", "token", "ali", "--days", "5")
     token = out.splitlines()[0]
     step = ("--agency", "REG", "--step", "1")
-    assert _run(first, "cycle", "start", *step, "--by", "ali")[0] == 0
-    assert _run(first, "cycle", "submit", *step, "--by", "ali")[0] == 0
-    code, out = _run(first, "cycle", "approve", *step, "--by", "rev")
+    assert run(first, "cycle", "start", *step, "--by", "ali")[0] == 0
+    assert run(first, "cycle", "submit", *step, "--by", "ali")[0] == 0
+    code, out = run(first, "cycle", "approve", *step, "--by", "rev")
     assert code == 0 and "D-REG-0002" in out
 
     file = tmp_path / "nightly.tar.gz"
-    code, out = _run(first, "backup", "--output", str(file))
+    code, out = run(first, "backup", "--output", str(file))
     assert code == 0 and f"wrote {file}" in out and "records" in out, out
     assert file.stat().st_mode & 0o077 == 0  # it holds token hashes: the owner's only
-    code, out = _run(first, "restore", str(file), "--check")
+    code, out = run(first, "restore", str(file), "--check")
     assert code == 0 and "a valid govcat backup" in out
-    code, out = _run(first, "restore", str(file))
+    code, out = run(first, "restore", str(file))
     assert code == 1 and "not empty" in out and "انباره خالی نیست" in out
 
     damaged = tmp_path / "damaged.tar.gz"
     damaged.write_bytes(file.read_bytes()[:-100])
-    code, out = _run(second, "restore", str(damaged))
+    code, out = run(second, "restore", str(damaged))
     assert code == 1 and "damaged" in out and "آسیب دیده" in out
-    code, out = _run(second, "restore", str(file))
+    code, out = run(second, "restore", str(file))
     assert code == 0 and "restored" in out and "the change feed goes on after #" in out, out
     for command in (("cycle", "trail", "--agency", "REG"), ("cycle", "status", "--agency", "REG"),
                     ("admin", "accounts")):
-        assert _run(first, *command) == _run(second, *command), command
+        assert run(first, *command) == run(second, *command), command
     # the token signs in on the restored store (as REG's steward: TAXO's rows are refused)
-    code, out = _run(second, "validate", str(tmp_path / "a.xlsx"), "--token", token)
+    code, out = run(second, "validate", str(tmp_path / "a.xlsx"), "--token", token)
     assert code == 1 and "forbidden [R-20.1]" in out and "TAXO" in out, out
 
     # --force replaces a store holding data, keeping a backup of it first
-    code, out = _run(first, "load", str(write_workbook(tmp_path / "b.xlsx", _sheets(3))))
+    code, out = run(first, "load", str(write_workbook(tmp_path / "b.xlsx", _sheets(3))))
     assert code == 0, out
-    code, out = _run(first, "restore", str(file), "--force")
+    code, out = run(first, "restore", str(file), "--force")
     assert code == 0 and "kept what the store held in" in out, out
     assert list((tmp_path / "first" / "backups").glob("pre-restore-*-c*.tar.gz"))
-    assert _run(first, "cycle", "trail", "--agency", "REG") == \
-        _run(second, "cycle", "trail", "--agency", "REG")
+    assert run(first, "cycle", "trail", "--agency", "REG") == \
+        run(second, "cycle", "trail", "--agency", "REG")

@@ -11,10 +11,9 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS
-from typer.testing import CliRunner
 
 from catalog.store.falkordb_server import FalkorServer
-from cli.main import app
+from tests.support.cli import run
 from tests.workbooks import Sheets, two_agencies, write_workbook
 
 BASE = "https://govcat.cli/id/"
@@ -27,11 +26,6 @@ def env(tmp_path: Path) -> Iterator[dict[str, str]]:
     FalkorServer(data).stop()
 
 
-def _run(env: dict[str, str], *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, list(args), env=env)
-    return result.exit_code, result.output
-
-
 def _csv_folder(path: Path, sheets: Sheets) -> Path:
     path.mkdir()
     for name, rows in sheets.items():
@@ -41,9 +35,9 @@ def _csv_folder(path: Path, sheets: Sheets) -> Path:
 
 
 def test_template_validates_as_an_empty_submission(env: dict[str, str], tmp_path: Path) -> None:
-    code, out = _run(env, "template", str(tmp_path / "t.xlsx"))
+    code, out = run(env, "template", str(tmp_path / "t.xlsx"))
     assert code == 0 and (tmp_path / "t.xlsx").exists()
-    code, out = _run(env, "validate", str(tmp_path / "t.xlsx"))
+    code, out = run(env, "validate", str(tmp_path / "t.xlsx"))
     assert code == 0, out
     assert "valid, 0 record(s)" in out
 
@@ -55,28 +49,28 @@ def test_validate_reports_row_and_column_and_stores_nothing(
     sheets["services"].append(
         ["REG", "S2", "صدور گواهی", "service", "", "U-REG-1", "", "E-REG-1", "in_person"])
     path = write_workbook(tmp_path / "bad.xlsx", sheets)
-    code, out = _run(env, "load", str(path))
+    code, out = run(env, "load", str(path))
     assert code == 1
     assert "bad.xlsx, sheet services, row 4, column duties" in out
     assert "[R-4.1]" in out and "nothing from this file was stored" in out
-    code, out = _run(env, "export", "--format", "ttl")
+    code, out = run(env, "export", "--format", "ttl")
     assert code == 0 and "govcat.cli/id/agency/REG" not in out
 
 
 def test_load_csv_folder_then_export_one_agency(env: dict[str, str], tmp_path: Path) -> None:
     folder = _csv_folder(tmp_path / "csv", two_agencies())
-    code, out = _run(env, "load", str(folder))
+    code, out = run(env, "load", str(folder))
     assert code == 0, out
     assert "stored" in out
     target = tmp_path / "reg.ttl"
-    code, out = _run(env, "export", "--format", "ttl", "--agency", "REG",
+    code, out = run(env, "export", "--format", "ttl", "--agency", "REG",
                      "--output", str(target))
     assert code == 0, out
     g = Graph().parse(target, format="turtle")
     service = URIRef(BASE + "agency/REG/service/S1")
     assert {str(t) for t in g.objects(service, DCTERMS.title)} == {"ثبت ولادت"}
     assert (URIRef(BASE + "agency/TAXO/service/S1"), None, None) not in g
-    code, out = _run(env, "export", "--format", "jsonld")
+    code, out = run(env, "export", "--format", "jsonld")
     assert code == 0 and "ثبت ولادت" in out
     assert json.loads(out)["@context"]
 
@@ -86,7 +80,7 @@ def test_rdf_with_a_remote_context_is_refused(env: dict[str, str], tmp_path: Pat
            "@id": BASE + "agency/X", "@type": "cv:PublicOrganisation"}
     path = tmp_path / "x.jsonld"
     path.write_text(json.dumps(doc), encoding="utf-8")
-    code, out = _run(env, "load", str(path))
+    code, out = run(env, "load", str(path))
     assert code == 1
     assert "remote JSON-LD context" in out
 
@@ -95,21 +89,21 @@ def test_a_command_stops_the_store_it_started_and_reuses_a_running_one(
     env: dict[str, str], tmp_path: Path
 ) -> None:
     path = write_workbook(tmp_path / "ok.xlsx", two_agencies())
-    code, out = _run(env, "load", str(path))
+    code, out = run(env, "load", str(path))
     assert code == 0, out
-    assert _run(env, "store", "status")[1].startswith("not running")
-    _run(env, "store", "start")
-    pid = _run(env, "store", "status")[1]
-    code, out = _run(env, "export")
+    assert run(env, "store", "status")[1].startswith("not running")
+    run(env, "store", "start")
+    pid = run(env, "store", "status")[1]
+    code, out = run(env, "export")
     assert code == 0 and "agency/REG" in out  # the data outlived the stop
-    assert _run(env, "store", "status")[1] == pid
+    assert run(env, "store", "status")[1] == pid
 
 
 def test_store_start_status_stop(env: dict[str, str]) -> None:
-    code, out = _run(env, "store", "start")
+    code, out = run(env, "store", "start")
     assert code == 0 and out.startswith("running")
-    code, out = _run(env, "store", "status")
+    code, out = run(env, "store", "status")
     assert out.startswith("running")
-    code, out = _run(env, "store", "stop")
-    code, out = _run(env, "store", "status")
+    code, out = run(env, "store", "stop")
+    code, out = run(env, "store", "status")
     assert out.startswith("not running")

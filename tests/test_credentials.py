@@ -24,7 +24,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from catalog.access.accounts import AccountError, Accounts, seal_plain_credentials
 from catalog.access.credentials import (
@@ -41,11 +40,10 @@ from catalog.config import Settings
 from catalog.profiles import export_profile, serialize_profile
 from catalog.registry import Registry
 from catalog.serialize import serialize
-from catalog.store.falkordb_server import FalkorServer
-from cli.main import app
 from graph_queries import adhoc
 from loaders.submission import read_submission
 from tests.support.auth import auditor_client
+from tests.support.cli import installations, run
 from tests.workbooks import two_agencies, write_workbook
 
 HIDDEN = Principal("zq-hidden-verifier", Role.PROVINCIAL_VERIFIER, province="zq-secret-province")
@@ -444,31 +442,19 @@ def two_sites(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     """Two installations, each with its embedded FalkorDB and its own key file (no
     GOVCAT_SECRET_KEY)."""
     monkeypatch.delenv(KEY_ENV, raising=False)
-    servers, envs = [], []
-    for name in ("first", "second"):
-        server = FalkorServer(tmp_path / name)
-        server.start()
-        servers.append(server)
-        envs.append({"GOVCAT_DATA_DIR": str(tmp_path / name), "GOVCAT_BASE_IRI": CLI_BASE})
-    yield envs[0], envs[1]
-    for server in servers:
-        server.stop()
-
-
-def _run(env: dict[str, str], *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, list(args), env=env)
-    return result.exit_code, result.output
+    with installations(tmp_path, CLI_BASE, "first", "second") as [first, second]:
+        yield first, second
 
 
 def test_the_commands_keep_credentials_sealed_and_restore_needs_the_key(
         two_sites: tuple[dict[str, str], dict[str, str]], tmp_path: Path) -> None:
     first, second = two_sites
     book = write_workbook(tmp_path / "two.xlsx", two_agencies())
-    assert _run(first, "load", str(book))[0] == 0
-    code, out = _run(first, "admin", "account", HIDDEN.name, "--role", HIDDEN.role.value,
+    assert run(first, "load", str(book))[0] == 0
+    code, out = run(first, "admin", "account", HIDDEN.name, "--role", HIDDEN.role.value,
                      "--province", str(HIDDEN.province))
     assert code == 0, out
-    code, out = _run(first, "admin", "token", HIDDEN.name, "--label", LABEL)
+    code, out = run(first, "admin", "token", HIDDEN.name, "--label", LABEL)
     assert code == 0, out
     token = out.splitlines()[0]
     key = tmp_path / "first" / KEY_FILE
@@ -481,21 +467,21 @@ def test_the_commands_keep_credentials_sealed_and_restore_needs_the_key(
                   "10000", "--format", "csv"),
                  ("export",), ("export", "--format", "jsonld"),
                  ("export", "--profile", "dcat-ap"), ("export", "--profile", "cpsv-ap")):
-        code, out = _run(first, *args)
+        code, out = run(first, *args)
         assert code == 0, (args, out)
         assert secrets.leaked(out) == [], args
-    code, out = _run(first, "admin", "accounts")
+    code, out = run(first, "admin", "accounts")
     assert code == 0 and HIDDEN.name in out and HIDDEN.role.value in out  # the operator sees
 
     file = tmp_path / "nightly.tar.gz"
-    assert _run(first, "backup", "--output", str(file))[0] == 0
+    assert run(first, "backup", "--output", str(file))[0] == 0
     assert secrets.leaked(_side(file.read_bytes())) == []
-    code, out = _run(second, "restore", str(file))
+    code, out = run(second, "restore", str(file))
     assert code == 1 and "another server key" in out and "کلید" in out, out
     shutil.copy(key, tmp_path / "second" / KEY_FILE)  # the operator brings the key along
-    code, out = _run(second, "restore", str(file))
+    code, out = run(second, "restore", str(file))
     assert code == 0 and "restored" in out, out
-    code, out = _run(second, "validate", str(book), "--token", token)
+    code, out = run(second, "validate", str(book), "--token", token)
     assert code == 1 and "forbidden" in out  # signed in: a verifier may not load records
-    code, out = _run(second, "validate", str(book), "--token", token[:-1] + "x")
+    code, out = run(second, "validate", str(book), "--token", token[:-1] + "x")
     assert code == 2 and UNAUTHENTICATED in out

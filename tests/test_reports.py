@@ -27,8 +27,8 @@ from catalog.cycle.reports import (
 from catalog.cycle.states import CycleRefused
 from catalog.jalali import parse_date
 from catalog.registry import Registry
-from catalog.store.falkordb_server import FalkorServer
 from cli.main import app
+from tests.support.cli import installations, run
 from tests.test_obligations import AUDITOR, REVIEWER, STEWARD, Clock, cycle_at, load
 from tests.workbooks import two_agencies, write_workbook
 
@@ -171,79 +171,71 @@ BASE = "https://govcat.cli/id/"
 
 @pytest.fixture
 def env(tmp_path: Path) -> Iterator[dict[str, str]]:
-    data = tmp_path / "data"
-    server = FalkorServer(data)
-    server.start()
-    yield {"GOVCAT_DATA_DIR": str(data), "GOVCAT_BASE_IRI": BASE}
-    server.stop()
-
-
-def _run(env: dict[str, str], *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, list(args), env=env)
-    return result.exit_code, result.output
+    with installations(tmp_path, BASE, "data") as [one]:
+        yield one
 
 
 def _account(env: dict[str, str], name: str, *options: str) -> None:
-    code, out = _run(env, "admin", "account", name, *options)
+    code, out = run(env, "admin", "account", name, *options)
     assert code == 0, out
 
 
 def test_report_commands(env: dict[str, str], tmp_path: Path) -> None:
     """Each command acts as a real account: --by on the server, --token (or $GOVCAT_TOKEN)
     anywhere, else the operator; the policy decides (ADR 0008)."""
-    assert _run(env, "load", str(write_workbook(tmp_path / "a.xlsx", two_agencies())))[0] == 0
+    assert run(env, "load", str(write_workbook(tmp_path / "a.xlsx", two_agencies())))[0] == 0
     _account(env, "rev-1", "--role", "reviewer", "--body", "smart-government")
     _account(env, "ali", "--role", "steward", "--agency", "REG")
     _account(env, "rep-reg", "--role", "representative", "--agency", "REG")
-    code, out = _run(env, "report", "emergency", "--agency", "REG", "--referred", "1404/06/28",
+    code, out = run(env, "report", "emergency", "--agency", "REG", "--referred", "1404/06/28",
                      "--days", "5", "--subject", "صف طولانی", "--reference", "F1",
                      "--by", "rev-1")
     assert code == 0 and "due 1404/07/02" in out, out
-    code, out = _run(env, "report", "emergency", "--agency", "REG", "--referred", "1404/06/28",
+    code, out = run(env, "report", "emergency", "--agency", "REG", "--referred", "1404/06/28",
                      "--days", "5", "--subject", "x", "--by", "ali")
     assert code == 3 and "forbidden [R-7]" in out, out  # the Organization records them
-    code, out = _run(env, "deadlines", "--agency", "REG", "--overdue", "--today", "1404/07/03")
+    code, out = run(env, "deadlines", "--agency", "REG", "--overdue", "--today", "1404/07/03")
     assert code == 0 and "[R-7]" in out and "#F1" in out and "1 day(s) late" in out, out
-    code, out = _run(env, "report", "emergency-resolved", "--agency", "REG", "--request", "F1",
+    code, out = run(env, "report", "emergency-resolved", "--agency", "REG", "--request", "F1",
                      "--by", "rev-1")
     assert code == 3 and "[R-2.1]" in out  # the agency handles it, not the Organization
-    assert _run(env, "report", "emergency-resolved", "--agency", "REG", "--request", "F1",
+    assert run(env, "report", "emergency-resolved", "--agency", "REG", "--request", "F1",
                 "--by", "nobody")[0] == 2  # no such account
-    code, out = _run(env, "report", "emergency-resolved", "--agency", "REG", "--request", "F1",
+    code, out = run(env, "report", "emergency-resolved", "--agency", "REG", "--request", "F1",
                      "--by", "ali")
     assert code == 0, out
-    code, out = _run(env, "report", "emergency-resolved", "--agency", "REG", "--request", "F1",
+    code, out = run(env, "report", "emergency-resolved", "--agency", "REG", "--request", "F1",
                      "--by", "ali")
     assert code == 1 and "refused [R-7]" in out  # no longer open
-    code, out = _run(env, "deadlines", "--agency", "REG", "--overdue", "--today", "1404/07/03")
+    code, out = run(env, "deadlines", "--agency", "REG", "--overdue", "--today", "1404/07/03")
     assert code == 0 and "[R-7]" not in out
     # The representative, appointed by the steward, files with a token of its own account.
-    code, out = _run(env, "report", "representative", "--agency", "REG", "--person", "rep-reg",
+    code, out = run(env, "report", "representative", "--agency", "REG", "--person", "rep-reg",
                      "--by", "ali")
     assert code == 0 and "representative rep-reg" in out, out
     issued = CliRunner().invoke(app, ["admin", "token", "rep-reg"], env=env)
     assert issued.exit_code == 0, issued.output
     token = issued.stdout.splitlines()[0]
     period = Period.of(datetime.now(UTC).astimezone(TEHRAN).date()).label
-    code, out = _run(env, "report", "performance", "--agency", "REG", "--period", period,
+    code, out = run(env, "report", "performance", "--agency", "REG", "--period", period,
                      "--progress", "گام ۱ آغاز شد", "--token", token)
     assert code == 0 and f"performance report {period} filed" in out, out
-    code, out = _run(env, "report", "performance", "--agency", "REG", "--period", period,
+    code, out = run(env, "report", "performance", "--agency", "REG", "--period", period,
                      "--progress", "again", "--by", "ali")
     assert code == 3 and "forbidden [R-19]" in out, out  # only the representative files
-    code, out = _run(env, "report", "performances", "--agency", "REG",
+    code, out = run(env, "report", "performances", "--agency", "REG",
                      "--token", "gct_0000000000000000_" + "x" * 43)
     assert code == 2  # an unknown token
-    code, out = _run(env, "report", "performances", "--agency", "REG", "--by", "rev-1")
+    code, out = run(env, "report", "performances", "--agency", "REG", "--by", "rev-1")
     assert code == 0 and "representative rep-reg" in out and "progress: گام ۱ آغاز شد" in out
-    code, out = _run(env, "report", "monitoring", "--period", "1404-H1", "--format", "csv",
+    code, out = run(env, "report", "monitoring", "--period", "1404-H1", "--format", "csv",
                      "--today", "1404/08/01")
     assert code == 0 and out.splitlines()[0].startswith("period,as_of,agency"), out
     assert [line.split(",")[2] for line in out.splitlines()[1:]] == ["REG", "TAXO"]
     target = tmp_path / "h1.md"
-    code, out = _run(env, "report", "monitoring", "--period", "1404-H1", "--output",
+    code, out = run(env, "report", "monitoring", "--period", "1404-H1", "--output",
                      str(target), "--today", "1404/08/01", "--by", "rev-1")
     assert code == 0 and target.read_text(encoding="utf-8").startswith("# گزارش پایش")
-    assert _run(env, "report", "monitoring", "--period", "1404-H3")[0] == 2
-    code, out = _run(env, "report", "monitoring", "--period", "1404-H1", "--by", "ali")
+    assert run(env, "report", "monitoring", "--period", "1404-H3")[0] == 2
+    code, out = run(env, "report", "monitoring", "--period", "1404-H1", "--by", "ali")
     assert code == 3 and "[R-18]" in out

@@ -38,9 +38,8 @@ from catalog.store.falkordb_store import FalkorStore
 from catalog.store.neo4j_store import Neo4jStore
 from catalog.trail_chain import GENESIS, Head, TrailChain
 from cli.main import app
-from loaders.submission import read_submission
 from tests.conftest import BASE
-from tests.workbooks import Sheets, two_agencies, write_workbook
+from tests.workbooks import Sheets, load_valid, two_agencies
 
 BODIES = frozenset(s.body for s in default_config().steps.values())
 STEWARD = Actor("steward-reg", Role.STEWARD, agency="REG")
@@ -58,12 +57,6 @@ def _sheets(extra_employee: bool = True) -> Sheets:
     return sheets
 
 
-def _load(registry: Registry, path: Path, sheets: Sheets) -> None:
-    sub = read_submission(write_workbook(path, sheets), registry)
-    assert sub.problems == []
-    registry.apply_checked(sub.changeset)
-
-
 def _duty(registry: Registry, n: int) -> str:
     return str(registry.iris.owned("duty", "REG", f"D{n}"))
 
@@ -74,7 +67,7 @@ def walked(registry: Registry, tmp_path: Path) -> Registry:
     a reason, the step approved (D2's ID issued); the representative appointed; an employee
     deleted (earlier events pointed at it), then loaded again; a second import editing a
     title. Every write sealed as it finished."""
-    _load(registry, tmp_path / "a.xlsx", _sheets())
+    load_valid(registry, tmp_path / "a.xlsx", _sheets())
     cycle = Cycle(registry.store, registry.iris)
     cycle.start("REG", 1, STEWARD)
     cycle.submit("REG", 1, STEWARD)
@@ -87,7 +80,7 @@ def walked(registry: Registry, tmp_path: Path) -> Registry:
     first = _sheets()
     services = [first["services"][0], [*first["services"][1][:2], "ثبت ولادت نوزاد",
                                        *first["services"][1][3:]]]
-    _load(registry, tmp_path / "b.xlsx", {"employees": [first["employees"][0],
+    load_valid(registry, tmp_path / "b.xlsx", {"employees": [first["employees"][0],
                                                         ["E-REG-9", "P-REG-1"]],
                                           "services": services})
     return registry

@@ -7,6 +7,9 @@ from typing import Any
 
 from openpyxl import Workbook
 
+from catalog.registry import Registry
+from loaders.submission import read_submission
+
 Sheets = dict[str, list[list[Any]]]
 
 
@@ -57,3 +60,10 @@ def two_agencies() -> Sheets:
              "smart"],
         ],
     }
+
+
+def load_valid(registry: Registry, path: Path, sheets: Sheets) -> None:
+    """Write `sheets` as a workbook at `path` and store it; it must hold no problem."""
+    sub = read_submission(write_workbook(path, sheets), registry)
+    assert sub.problems == []
+    registry.apply_checked(sub.changeset)
