@@ -21,6 +21,7 @@ from catalog.access.principals import Principal, Role
 from catalog.cycle.config import default_config
 from catalog.registry import Registry
 from loaders.submission import read_submission
+from tests.support.auth import tokens_for
 from tests.workbooks import two_agencies, write_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -55,11 +56,7 @@ def world(registry: Registry, tmp_path: Path) -> World:
     sub = read_submission(workbook, registry)
     assert sub.problems == []
     registry.apply_checked(sub.changeset)
-    accounts = Accounts(registry.store)
-    tokens = {}
-    for p in ACCOUNTS:
-        accounts.save(p)
-        tokens[p.name] = accounts.issue(p.name).token
+    tokens = tokens_for(registry, ACCOUNTS)
     return World(TestClient(create_app(registry)), registry, tokens, workbook)
 
 

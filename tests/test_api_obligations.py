@@ -17,13 +17,13 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from api.app import create_app
-from catalog.access.accounts import Accounts
 from catalog.access.principals import Principal, Role
 from catalog.cycle.deadlines import Period
 from catalog.cycle.engine import TEHRAN
 from catalog.jalali import add_days, to_jalali_str
 from catalog.registry import Registry
 from loaders.submission import read_submission
+from tests.support.auth import tokens_for
 from tests.test_api_access import ACCOUNTS, World
 from tests.workbooks import two_agencies, write_workbook
 
@@ -37,11 +37,7 @@ def world(registry: Registry, tmp_path: Path) -> World:
     sub = read_submission(workbook, registry)
     assert sub.problems == []
     registry.apply_checked(sub.changeset)
-    accounts = Accounts(registry.store)
-    tokens = {}
-    for p in [*ACCOUNTS, REP]:
-        accounts.save(p)
-        tokens[p.name] = accounts.issue(p.name).token
+    tokens = tokens_for(registry, [*ACCOUNTS, REP])
     return World(TestClient(create_app(registry)), registry, tokens, workbook)
 
 

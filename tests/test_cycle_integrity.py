@@ -16,14 +16,13 @@ from httpx import Response
 from rdflib import Graph, Literal, URIRef
 
 from api.app import create_app
-from catalog.access.accounts import Accounts
 from catalog.access.principals import Principal, Role
 from catalog.config import Settings
 from catalog.cycle.deadlines import due_for
 from catalog.jalali import parse_date
 from catalog.registry import Registry
-from loaders.submission import read_submission
-from tests.workbooks import two_agencies, write_workbook
+from tests.support.auth import tokens_for
+from tests.workbooks import load_valid, two_agencies, write_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 GC = "https://w3id.org/govcat/ns#"
@@ -69,14 +68,8 @@ def _with_chain() -> dict[str, list[list[Any]]]:
 
 @pytest.fixture
 def world(registry: Registry, tmp_path: Path) -> World:
-    sub = read_submission(write_workbook(tmp_path / "w.xlsx", _with_chain()), registry)
-    assert sub.problems == [], sub.problems
-    registry.apply_checked(sub.changeset)
-    accounts = Accounts(registry.store)
-    tokens = {}
-    for p in ACCOUNTS:
-        accounts.save(p)
-        tokens[p.name] = accounts.issue(p.name).token
+    load_valid(registry, tmp_path / "w.xlsx", _with_chain())
+    tokens = tokens_for(registry, ACCOUNTS)
     # Every role calls every route here: a rate limit meant for people would stop the test.
     app = create_app(registry, replace(Settings(), rate_per_minute=100_000))
     return World(TestClient(app), registry, tokens)

@@ -15,14 +15,14 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from api.app import create_app
-from catalog.access.accounts import Accounts
 from catalog.access.principals import Principal, Role
 from catalog.cycle.config import default_config
 from catalog.graphmap import Node
 from catalog.port import StoreChange
 from catalog.registry import Registry
 from loaders.submission import read_submission
-from tests.workbooks import two_agencies, write_workbook
+from tests.support.auth import tokens_for
+from tests.workbooks import load_valid, two_agencies, write_workbook
 
 BODIES = frozenset(s.body for s in default_config().steps.values())
 
@@ -59,17 +59,11 @@ class World:
 
 @pytest.fixture
 def world(registry: Registry, tmp_path: Path) -> World:
-    sub = read_submission(write_workbook(tmp_path / "two.xlsx", two_agencies()), registry)
-    assert sub.problems == []
-    registry.apply_checked(sub.changeset)
-    accounts = Accounts(registry.store)
-    tokens = {}
-    for p in (Principal("steward-reg", Role.STEWARD, agency="REG"),
-              Principal("steward-taxo", Role.STEWARD, agency="TAXO"),
-              Principal("reviewer", Role.REVIEWER, bodies=BODIES),
-              Principal("auditor", Role.AUDITOR)):
-        accounts.save(p)
-        tokens[p.name] = accounts.issue(p.name).token
+    load_valid(registry, tmp_path / "two.xlsx", two_agencies())
+    tokens = tokens_for(registry, (Principal("steward-reg", Role.STEWARD, agency="REG"),
+                                   Principal("steward-taxo", Role.STEWARD, agency="TAXO"),
+                                   Principal("reviewer", Role.REVIEWER, bodies=BODIES),
+                                   Principal("auditor", Role.AUDITOR)))
     return World(TestClient(create_app(registry)), registry, tokens)
 
 

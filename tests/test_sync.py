@@ -20,6 +20,7 @@ from catalog.registry import Registry
 from catalog.store.falkordb_server import FalkorServer
 from catalog.store.falkordb_store import FalkorStore
 from tests.conftest import BASE
+from tests.support.auth import tokens_for
 from tests.workbooks import two_agencies, write_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -73,14 +74,9 @@ class Client:
 
 
 def _world(registry: Registry) -> dict[str, str]:
-    accounts = Accounts(registry.store)
-    tokens = {}
-    for p in (Principal("window", Role.SYSTEM, scopes=frozenset({"read:all"})),
-              Principal("steward-reg", Role.STEWARD, agency="REG"),
-              Principal("reviewer", Role.REVIEWER, bodies=BODIES)):
-        accounts.save(p)
-        tokens[p.name] = accounts.issue(p.name).token
-    return tokens
+    return tokens_for(registry, (Principal("window", Role.SYSTEM, scopes=frozenset({"read:all"})),
+                                 Principal("steward-reg", Role.STEWARD, agency="REG"),
+                                 Principal("reviewer", Role.REVIEWER, bodies=BODIES)))
 
 
 def _writes(http: TestClient, tokens: dict[str, str], tmp_path: Path, n: int) -> None:

@@ -39,6 +39,7 @@ from catalog.store.neo4j_store import Neo4jStore
 from catalog.trail_chain import GENESIS, Head, TrailChain
 from cli.main import app
 from tests.conftest import BASE
+from tests.support.auth import tokens_for
 from tests.workbooks import Sheets, load_valid, two_agencies
 
 BODIES = frozenset(s.body for s in default_config().steps.values())
@@ -310,12 +311,8 @@ def test_a_backup_taken_while_a_change_is_unsealed_names_its_head(
 
 
 def _client(registry: Registry) -> tuple[TestClient, dict[str, str]]:
-    accounts = Accounts(registry.store)
-    tokens = {}
-    for p in (Principal("auditor", Role.AUDITOR), Principal("steward-reg", Role.STEWARD,
-                                                            agency="REG")):
-        accounts.save(p)
-        tokens[p.name] = accounts.issue(p.name).token
+    tokens = tokens_for(registry, (Principal("auditor", Role.AUDITOR),
+                                   Principal("steward-reg", Role.STEWARD, agency="REG")))
     return TestClient(create_app(registry)), tokens
 
 

@@ -65,5 +65,5 @@ def two_agencies() -> Sheets:
 def load_valid(registry: Registry, path: Path, sheets: Sheets) -> None:
     """Write `sheets` as a workbook at `path` and store it; it must hold no problem."""
     sub = read_submission(write_workbook(path, sheets), registry)
-    assert sub.problems == []
+    assert sub.problems == [], sub.problems
     registry.apply_checked(sub.changeset)

@@ -3,12 +3,24 @@ one: the token is issued in the test's store and sent on every request."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from fastapi.testclient import TestClient
 
 from api.app import create_app
 from catalog.access.accounts import Accounts
 from catalog.access.principals import Principal, Role
 from catalog.registry import Registry
+
+
+def tokens_for(registry: Registry, principals: Iterable[Principal]) -> dict[str, str]:
+    """An account and a fresh token for each principal: name → token."""
+    accounts = Accounts(registry.store)
+    tokens = {}
+    for p in principals:
+        accounts.save(p)
+        tokens[p.name] = accounts.issue(p.name).token
+    return tokens
 
 
 def client_as(registry: Registry, principal: Principal) -> TestClient:
