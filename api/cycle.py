@@ -135,7 +135,7 @@ def _trail_routes(r: APIRouter) -> None:
     def history(guard: GuardDep, who: Caller,
                 iri: str = Query(max_length=2000)) -> list[dict[str, Any]]:
         """Every change event that acted on one step or record, oldest first (R-16)."""
-        return [e.__dict__ for e in guard.history(who, iri)]
+        return [e._asdict() for e in guard.history(who, iri)]
 
     @r.get("/versions")
     def versions(guard: GuardDep, who: Caller, iri: str = Query(max_length=2000),

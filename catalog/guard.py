@@ -21,7 +21,8 @@ from catalog.changeset import ChangeSet, Origin
 from catalog.cycle import reports
 from catalog.cycle.changes import Changes
 from catalog.cycle.deadlines import Period
-from catalog.cycle.engine import KINDS, Cycle, Event, Issued, StepStatus
+from catalog.cycle.engine import KINDS, Cycle, Issued, StepStatus
+from catalog.cycle.facts import HistoryEntry
 from catalog.cycle.obligations import Appointment, Deadline, Obligation, Obligations, Report
 from catalog.cycle.reports import MonitoringReport
 from catalog.cycle.states import State
@@ -145,7 +146,7 @@ class Guard:
 
     # -- the trail and deadlines (R-16, R-18) -----------------------------------------------
 
-    def history(self, p: Principal, iri: str) -> list[Event]:
+    def history(self, p: Principal, iri: str) -> list[HistoryEntry]:
         self.policy.check(p, Act.READ_TRAIL)
         return self.cycle.history(iri)
 

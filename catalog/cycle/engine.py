@@ -23,6 +23,7 @@ from catalog.cycle.facts import (
     SERVICE,
     ClockChange,
     CycleEvent,
+    HistoryEntry,
     Issued,
     IssuedKind,
     StepClocks,
@@ -48,7 +49,7 @@ from catalog.vocab import concept
 
 # The kinds of record issued IDs, and what an approval issues, are values the store takes and
 # gives back too (catalog.cycle.facts); they are named here as before.
-__all__ = ["DUTY", "KINDS", "SERVICE", "Cycle", "Due", "Event", "Issued", "IssuedKind",
+__all__ = ["DUTY", "KINDS", "SERVICE", "Cycle", "Due", "Issued", "IssuedKind",
            "StepStatus", "TEHRAN"]
 
 # Jalali dates are Iranian civil dates: a clock starts on the date in Tehran.
@@ -61,20 +62,6 @@ class StepStatus:
     state: State
     clock_start: date | None
     config: StepConfig
-
-
-@dataclass(frozen=True)
-class Event:
-    iri: str
-    at: str
-    action: str
-    actor: str
-    role: str
-    from_state: str | None
-    to_state: str | None
-    reason: str | None
-    issued: str | None
-    step: int | None
 
 
 @dataclass(frozen=True)
@@ -126,10 +113,9 @@ class Cycle:
         return StepStatus(row.step, State(row.state), row.clock_start,
                           self.config.steps[row.step])
 
-    def history(self, iri: str) -> list[Event]:
+    def history(self, iri: str) -> list[HistoryEntry]:
         """Every change event that acted on this step or record, oldest first (R-16)."""
-        return [Event(r.iri, r.at, r.action, r.actor, r.role, r.from_state, r.to_state,
-                      r.reason, r.issued, r.step) for r in self.store.history(iri)]
+        return self.store.history(iri)
 
     def trail(self, agency: str | None = None, actor: str | None = None,
               before: int | None = None, limit: int = 100) -> list[Row]:
