@@ -15,6 +15,7 @@ from api import (
     cycle,
     errors,
     feed,
+    ldes,
     legacy,
     limits,
     obligations,
@@ -23,6 +24,7 @@ from api import (
     records,
     resources,
     sparql,
+    standard,
 )
 from api.auth import Reader
 from api.conneg import Offers
@@ -83,9 +85,11 @@ def create_app(registry: Registry, settings: Settings | None = None) -> FastAPI:
     app.include_router(cycle.router())  # the cycle, the trail, deadlines (ADR 0008)
     app.include_router(obligations.router())  # clocks, representative, reports (ADR 0007)
     app.include_router(records.router())
+    app.include_router(standard.router())  # standard RDF in (ADR 0023)
     app.include_router(accounts.router())
     app.include_router(profiles.router(registry))  # DCAT-AP, CPSV-AP (ADR 0009)
     app.include_router(feed.router())  # snapshot and change feed (ADR 0009)
+    app.include_router(ldes.router())  # the change feed as an LDES (ADR 0026)
     app.include_router(sparql.router(registry))  # read-only SPARQL 1.1 (ADR 0009)
     app.include_router(resources.router())  # lists, versioned writes, deletes (ADR 0009)
     app.include_router(audit.router())  # the trail proves itself (ADR 0017)

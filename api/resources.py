@@ -20,7 +20,7 @@ from fastapi.responses import JSONResponse
 from api.auth import Caller, GuardDep, Reader
 from catalog import kinds, model
 from catalog.cycle.states import State
-from catalog.graphmap import Node
+from catalog.graphmap import Node, json_sound
 from catalog.port import EXISTS, record_version
 from catalog.resources import MAX_PAGE, Precondition, ResourceQuery
 from catalog.text import search_key
@@ -36,7 +36,9 @@ EXAMPLE_DUTY = {"agency_code": "SABT", "ref": "D1", "title_fa": "ثبت وقای
 
 
 def plain(node: Node) -> dict[str, Any]:
-    """A record as plain JSON, for app developers."""
+    """A record as plain JSON, for app developers; a stored value JSON cannot carry is left
+    out and logged (catalog.graphmap.json_sound, ADR 0025)."""
+    node = json_sound(node)
     return {"iri": node.iri, "type": node.label, "properties": node.props,
             "links": {k: list(v) for k, v in node.rels.items()}}
 

@@ -1285,7 +1285,7 @@ class _AgencyWriter:
                 kind = "خدمت" if is_service else "استعلام"
             self.w["services"].writerow([
                 a.code, f"S-{s + 1:04d}", _typed(rng, fa),
-                en if rng.random() < ENGLISH_SHARE else "", kind,
+                en if rng.random() < ENGLISH_SHARE else "", "", kind,  # no alt_names
                 _join(rng, [f"D-{d + 1:04d}" for d in mapped]),
                 ";".join(self.unit_ids[u] for u in units),
                 ";".join(self.post_ids[p] for p in posts), _join(rng, employees), level,
@@ -1340,7 +1340,7 @@ class _AgencyWriter:
                 "yes" if personal else "no")
             self.w["datasets"].writerow([
                 a.code, f"DS-{d + 1:04d}", _typed(rng, fa),
-                en[0].upper() + en[1:] if rng.random() < ENGLISH_SHARE else "",
+                en[0].upper() + en[1:] if rng.random() < ENGLISH_SHARE else "", "",  # alt_names
                 _system_ref(self.cat, self.i, d, qualified=False),
                 _join(rng, [f"S-{s + 1:04d}" for s in sorted(users)]), yes_no,
                 _pick(rng, CLASSIFICATION), _pick(rng, FREQUENCY)])

@@ -64,6 +64,7 @@ from rdflib.plugins.parsers.ntriples import W3CNTriplesParser
 from catalog.access.accounts import sealed_from_plain
 from catalog.access.credentials import KEY_ENV, KEY_FILE, Sealer
 from catalog.graphmap import Node, node_from_pairs, node_triples
+from catalog.iri_check import is_iri
 from catalog.ontology import RESOURCE_LABEL, mapping
 from catalog.port import GraphStore, StoreChange, StoreError
 from catalog.registry import Registry
@@ -284,8 +285,10 @@ def govcat_version() -> str:
 def _parts(snap: Snapshot) -> tuple[dict[str, bytes], dict[str, Any]]:
     classes = mapping().class_of
     objects = {t.name for t in mapping().terms.values() if t.is_object}
-    records = [n for n in snap.nodes if n.label in classes]
-    bare = [n for n in snap.nodes if n.label not in classes]
+    # A record whose own IRI is not an IRI has no RDF (ADR 0025): kept as it is, like the
+    # nodes that have no class.
+    records = [n for n in snap.nodes if n.label in classes and is_iri(n.iri)]
+    bare = [n for n in snap.nodes if n.label not in classes or not is_iri(n.iri)]
     for n in snap.nodes:
         strange = sorted(set(n.rels) - objects)
         if strange:

@@ -30,14 +30,18 @@ class Scheme:
     key: str
     pattern: re.Pattern[str]
     label: str  # store label of the records it identifies
-    en: str
+    en: str  # the form its identifiers take, for a refusal
     fa: str
+    registry_en: str  # the registry that issues them (adms:schemaAgency in CPSV-AP)
+    registry_fa: str
 
 
 SCHEMES = {s.key: s for s in (
     Scheme("national-service-id", re.compile(r"^\d{11,12}$"), "PublicService",
            "the national service ID of the national service cards: 11 or 12 digits",
-           "شناسهٔ ملی خدمت در شناسنامهٔ خدمات: ۱۱ یا ۱۲ رقم"),
+           "شناسهٔ ملی خدمت در شناسنامهٔ خدمات: ۱۱ یا ۱۲ رقم",
+           "National government services registry (national service cards)",
+           "سامانهٔ ملی خدمات دولت (شناسنامهٔ خدمات)"),
 )}
 
 

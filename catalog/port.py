@@ -329,8 +329,12 @@ class RecordsPort(Protocol):
     def kind_page(self, label: str, after: str, limit: int, *, agency: str | None = None,
                   status: str | None = None, text: str | None = None,
                   folds: Sequence[Sequence[str]] = (), step: str | None = None,
-                  step_state: str | None = None) -> list[str]:
-        """A page of one kind: IRIs of `label` after `after`, filtered, at most `limit`."""
+                  step_state: str | None = None,
+                  anchors: Sequence[Sequence[str]] = ()) -> list[str]:
+        """A page of one kind: IRIs of `label` after `after`, filtered, at most `limit`.
+        A `text` search folds each record's searched text by `folds` and looks for `text`
+        in it; `anchors` are characters that text must hold first, each as the spellings that
+        fold into it (catalog.resources.search_anchors, ADR 0024)."""
 
     def still_referring(self, iri: str) -> list[str]:
         """Records other than change events that point at `iri` (at most 100 of them)."""

@@ -18,6 +18,7 @@ from catalog.iris import Iris
 from catalog.kind import Kind, Mapper
 from catalog.ontology import Term, mapping
 from catalog.sheets import Column
+from catalog.text import script_language
 from catalog.vocab import ADMS, CPSV, CV, ELI, GC, concept
 
 AgencyLookup = Callable[[URIRef], URIRef | None]
@@ -66,6 +67,12 @@ class Builder:
         if en:
             self.add(s, p, Literal(en, lang="en"), column.replace("_fa", "_en"))
 
+    def alt_names(self, s: URIRef, names: Iterable[str]) -> None:
+        """The alt_names column: skos:altLabel, tagged by the script of each name (Persian
+        letters fa, Latin en, else untagged; ADR 0024)."""
+        for name in names:
+            self.add(s, SKOS.altLabel, Literal(name, lang=script_language(name)), "alt_names")
+
     def code(self, s: URIRef, p: URIRef, scheme: str, value: str | None, column: str) -> None:
         if value:
             self.add(s, p, URIRef(concept(scheme, value)), column)
@@ -105,6 +112,8 @@ def _object(b: Builder, col: Column, term: Term, value: object,
         return b.target(col.target, str(value), owner)
     if col.scheme is not None:
         return URIRef(concept(col.scheme, str(value)))
+    if term.is_lang and col.key == "alt_names":  # tagged by its script (ADR 0024)
+        return Literal(str(value), lang=script_language(str(value)))
     if term.is_lang:
         return Literal(str(value), lang="en" if col.key.endswith("_en") else "fa")
     return Literal(value, datatype=term.datatype)
@@ -114,6 +123,7 @@ def agency(b: Builder, r: m.Agency, o: Origin) -> None:
     s = b.subject(b.iris.agency(r.code), CV.PublicOrganisation, o, None)
     b.add(s, DCTERMS.identifier, Literal(r.code), "code")
     b.text(s, SKOS.prefLabel, r.name_fa, r.name_en, "name_fa")
+    b.alt_names(s, r.alt_names)
     b.code(s, ORG.classification, "agency-kind", r.kind, "kind")
     b.code(s, DCTERMS.spatial, "province", r.province, "province")
     if r.parent_code:
@@ -176,6 +186,7 @@ def service(b: Builder, r: m.Service, o: Origin) -> None:
     s = b.subject(b.iris.owned("service", r.agency_code, r.ref), CPSV.PublicService, o, agency)
     b.add(s, GC.ref, Literal(r.ref), "ref")
     b.text(s, DCTERMS.title, r.title_fa, r.title_en, "title_fa")
+    b.alt_names(s, r.alt_names)
     b.code(s, DCTERMS.type, "service-kind", r.kind, "kind")
     b.add(s, CV.hasCompetentAuthority, agency, "agency_code")
     b.refs(s, CPSV.follows, [b.iris.qualified("duty", d, r.agency_code) for d in r.duties],
@@ -205,6 +216,7 @@ def dataset(b: Builder, r: m.Dataset, o: Origin) -> None:
     s = b.subject(b.iris.owned("dataset", r.agency_code, r.ref), DCAT.Dataset, o, agency)
     b.add(s, GC.ref, Literal(r.ref), "ref")
     b.text(s, DCTERMS.title, r.title_fa, r.title_en, "title_fa")
+    b.alt_names(s, r.alt_names)
     b.add(s, DCTERMS.publisher, agency, "agency_code")
     b.add(s, GC.heldIn, b.iris.qualified("system", r.information_system, r.agency_code),
           "information_system")

@@ -29,7 +29,7 @@ from catalog.port import (
 )
 from catalog.problems import Rejected
 from catalog.registry import Outcome, Registry
-from catalog.text import normalize_fa, search_key
+from catalog.text import SEPARATORS, normalize_fa, search_compact, search_key
 from catalog.trail_chain import TrailChain, detached_links
 
 # Duties and services: the step of the cycle they belong to, and the ID it issues.
@@ -58,11 +58,32 @@ def _fold_table() -> tuple[tuple[str, str], ...]:
 
 
 def search_folds(key: str) -> list[list[str]]:
-    """The folds the store applies to stored text before looking for `key` (a search_key):
-    the removals (ZWNJ, hamza marks) and the folds into a character `key` holds. A fold into
-    characters `key` lacks cannot make or break a match, so it is skipped (cost: each fold is
-    a replace() per searched string)."""
-    return [[a, b] for a, b in _fold_table() if not b or any(c in key for c in b)]
+    """The folds the store applies to stored text before looking for `key` (a search_compact,
+    ADR 0024): the letter folds into a character `key` holds (a fold into characters `key`
+    lacks cannot make or break a match, so it is skipped), the removals (ZWNJ, hamza marks),
+    then the removal of each separator (catalog.text.SEPARATORS), which a key of two or more
+    characters may span. Each fold is one replace() over each record's searched text."""
+    folds = [[a, b] for a, b in _fold_table() if not b or any(c in key for c in b)]
+    if len(key) > 1:
+        folds += [[c, ""] for c in SEPARATORS if [c, ""] not in folds]
+    return folds
+
+
+# Letters from the most to the least frequent in Persian and in English text (roughly): a
+# search first asks for the rarest characters of its key (search_anchors).
+_FREQUENT = {ch: i for order in ("اینردمهوتبسکلشزگفخقعپجحچصطآغضذظثژ",
+                                 "etaoinsrhldcumfpgwybvkxjqz")
+             for i, ch in enumerate(order)}
+
+
+def search_anchors(key: str, folds: list[list[str]], most: int = 3) -> list[list[str]]:
+    """Up to `most` characters of `key`, rarest first, that a record's text must hold for
+    `key` to be found in it after `folds`: each as the spellings that fold into it (the
+    character and the variants folded to it). A cheap test the store makes before folding:
+    most records lack one of them, and are left after a few CONTAINS instead of every
+    replace() of the folds (ADR 0024)."""
+    rarest = sorted(set(key), key=lambda ch: (-_FREQUENT.get(ch, len(_FREQUENT)), ch))
+    return [sorted({ch} | {a for a, b in folds if ch in b}) for ch in rarest[:most]]
 
 
 @dataclass(frozen=True)
@@ -88,10 +109,11 @@ def list_page(registry: Registry, q: ResourceQuery, reader: Principal | None) ->
     out of the page (a page may then hold fewer than `limit`; follow `last` to the end)."""
     if q.step_state is not None and q.label not in STEP_OF:
         raise ValueError("only duties and services have a step state")
-    text = search_key(q.text) if q.text else ""
+    text = search_compact(q.text) if q.text else ""
+    folds = search_folds(text)
     iris = registry.store.kind_page(
         q.label, q.after, min(q.limit, MAX_PAGE) + 1, agency=q.agency, status=q.status,
-        text=text or None, folds=search_folds(text),
+        text=text or None, folds=folds, anchors=search_anchors(text, folds),
         step=str(STEP_OF[q.label]) if q.step_state is not None else None,
         step_state=q.step_state)
     more = len(iris) > min(q.limit, MAX_PAGE)

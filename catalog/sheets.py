@@ -352,6 +352,19 @@ def _names(key: str, thing_fa: str, thing_en: str, example_fa: str, example_en: 
     )
 
 
+def _alt_names(thing_fa: str, thing_en: str, example: str) -> Column:
+    """Other names of an agency, service or dataset (skos:altLabel), searched with its names:
+    each tagged fa or en by its script, untagged otherwise (ADR 0024)."""
+    return Column(
+        "alt_names", "نام‌های دیگر", "Alternative names", False, "list", None,
+        f"نام‌های دیگری که {thing_fa} با آنها شناخته و جست‌وجو می‌شود: نام پیشین، نام کوتاه، "
+        "سرواژه، نام انگلیسی دیگر؛ چند مورد را با ; جدا کنید",
+        f"Other names the {thing_en} is known and searched by: an earlier name, a short "
+        "name, an abbreviation, another English name; separate several with ;",
+        example, term="altLabel",
+    )
+
+
 def _province() -> Column:
     return _text_col(
         "province", "استان", "Province",
@@ -420,6 +433,7 @@ AGENCIES = Sheet(
         ),
         *_names("name", "دستگاه", "agency", "سازمان ثبت احوال کشور",
                 "National Organization for Civil Registration"),
+        _alt_names("دستگاه", "agency", "اداره سجل احوال;ثبت‌احوال;NOCR"),
         _ref_col(
             "parent_code", "کد دستگاه بالادستی", "Parent agency code", "agencies", "national",
             "کد دستگاه بالادستی یا ناظر، برای واحدهای تابعه، وابسته و استانی و نهادهای دارای "
@@ -568,6 +582,7 @@ SERVICES = Sheet(
         _local_ref("خدمت", "Service", "S-01"),
         *_names("title", "خدمت", "service", "صدور شناسنامه نوزاد", "Issuing a newborn's birth "
                 "certificate"),
+        _alt_names("خدمت", "service", "شناسنامه نوزاد;Birth certificate"),
         _choice_col(
             "kind", "نوع", "Kind", SERVICE_KINDS,
             "خدمت یا استعلام", "A service or an inquiry", "service", required=True,
@@ -657,6 +672,7 @@ DATASETS = Sheet(
         _local_ref("مجموعه‌داده", "Dataset", "DS-01"),
         *_names("title", "مجموعه‌داده", "dataset", "پایگاه اطلاعات هویتی اشخاص",
                 "Personal identity records"),
+        _alt_names("مجموعه‌داده", "dataset", "پایگاه هویتی;Identity register"),
         _ref_col(
             "information_system", "سامانه نگهدارنده", "Information system",
             "information_systems", "agency",

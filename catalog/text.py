@@ -14,6 +14,10 @@ Three levels, each built on the previous one:
 * ``search_key`` - matching only, never stored: additionally case-folded, without ZWNJ, and
   with the spelling variants that users type interchangeably folded together (ة/ۀ → ه,
   أ/إ/ٱ/آ → ا, ؤ → و, ئ → ی, standalone hamza marks dropped).
+* ``search_compact`` - what a search looks for (ADR 0024): ``search_key`` without the
+  ``SEPARATORS`` (spaces, ZWNJ, punctuation), so «شرکت‌های», «شرکت های» and «شرکتهای» are one
+  word, and «ثبت‌احوال، کشور» and «ثبت احوال ,کشور» one text. The store removes the same
+  characters from the text it searches.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["normalize_fa", "normalize_key", "search_key", "ZWNJ"]
+__all__ = ["SEPARATORS", "ZWNJ", "normalize_fa", "normalize_key", "script_language",
+           "search_compact", "search_key"]
 
 ZWNJ = "\u200c"
 
@@ -150,3 +155,33 @@ def search_key(s: str) -> str:
     folded = normalize_key(s).casefold().translate(_SEARCH_FOLDS)
     # Dropping ZWNJ or hamza marks can leave double spaces or composable pairs; tidy again.
     return unicodedata.normalize("NFC", _WHITESPACE.sub(" ", folded).strip())
+
+
+# What a search ignores between the parts of a word or a text (ADR 0024): the space and the
+# ZWNJ (written, or not, between a word's parts: «شرکت‌های», «شرکت های», «شرکتهای»), and the
+# punctuation people space as they please: Persian and Latin commas and semicolons, the colon,
+# dots of abbreviations («ق.م.م»), the hyphen and en dash, parentheses, guillemets, the double
+# quote and the slash. A closed, short list: the store removes exactly these from the text it
+# searches (catalog.resources.search_folds), one replace() each per record, so a character the
+# key keeps is one the stored text keeps too, and each one added costs every search.
+SEPARATORS = " " + ZWNJ + "\u060c,\u061b;:.-\u2013()\u00ab\u00bb\"/"
+_SEPARATOR_DROP = str.maketrans(dict.fromkeys(SEPARATORS))
+
+
+def search_compact(s: str) -> str:
+    """The key a search looks for: search_key without SEPARATORS. Matching only, never stored.
+
+    >>> search_compact("ثبت‌احوال، کشور") == search_compact("ثبت احوال ,کشور")
+    True
+    """
+    return search_key(s).translate(_SEPARATOR_DROP)
+
+
+def script_language(s: str) -> str | None:
+    """The language tag a name's script tells: Persian (Arabic-script) letters → fa, else Latin
+    letters → en, else None (digits, codes: untagged). For names given without a language,
+    such as the alt_names column (ADR 0024)."""
+    letters = [ch for ch in normalize_fa(s) if unicodedata.category(ch).startswith("L")]
+    if any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" for ch in letters):
+        return "fa"
+    return "en" if any(ch.isascii() or "\u00c0" <= ch <= "\u024f" for ch in letters) else None

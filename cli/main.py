@@ -17,8 +17,10 @@ from cli.admin import admin_app
 from cli.audit import audit_app
 from cli.backup import backup_command, restore_command
 from cli.cycle import cycle_app, deadlines
+from cli.harvest import harvest_command
 from cli.queries import query_app
 from cli.report import report_app
+from cli.standard import import_command
 from cli.who import ByOpt, TokenOpt, acting, guard
 from loaders.submission import Submission, read_submission
 from loaders.template import write_template
@@ -44,6 +46,8 @@ app.add_typer(report_app, name="report")
 app.add_typer(audit_app, name="audit")  # the trail proves itself (ADR 0017)
 app.command("backup")(backup_command)  # ADR 0012: operator only
 app.command("restore")(restore_command)
+app.command("import")(import_command)  # standard RDF in (ADR 0023)
+app.command("harvest")(harvest_command)  # registries over HTTP, incrementally (ADR 0026)
 
 DEMO_WORKBOOK = Path(__file__).resolve().parent.parent / "demo" / "govcat-demo.xlsx"
 PathsArg = Annotated[list[Path], typer.Argument(exists=True, help="workbooks, CSV folders, RDF")]

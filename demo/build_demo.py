@@ -1053,7 +1053,28 @@ def build() -> dict[str, list[Row]]:
     build_datasets(rows)
     build_data_flows(rows)
     build_chains(rows)
+    add_alt_names(rows)
     return rows
+
+
+# Other names some records are known and searched by (skos:altLabel, ADR 0024): an earlier
+# name, a short name, an abbreviation, a name in English; keyed by sheet and code or ref.
+ALT_NAMES: dict[tuple[str, str], list[str]] = {
+    ("agencies", "SABT"): ["اداره سجل احوال", "ثبت‌احوال", "NOCR"],
+    ("agencies", "TAX"): ["امور مالیاتی", "INTA"],
+    ("agencies", "SSO"): ["تامین اجتماعی", "Tamin Ejtemaei"],
+    ("services", "smart-card-duplicate"): ["کارت ملی المثنی", "Replacement national ID card"],
+    ("services", "taxpayer-registration"): ["کد اقتصادی", "پرونده مالیاتی"],
+    ("datasets", "property-values"): ["ارزش معاملاتی", "ماده ۶۴ ق.م.م"],
+}
+
+
+def add_alt_names(rows: dict[str, list[Row]]) -> None:
+    for (sheet, key), names in ALT_NAMES.items():
+        found = [r for r in rows[sheet] if r.get("code", r.get("ref")) == key]
+        if len(found) != 1:
+            raise ValueError(f"alt names for {sheet} {key}: {len(found)} rows")
+        found[0]["alt_names"] = names
 
 
 def build_agencies(rows: dict[str, list[Row]]) -> None:

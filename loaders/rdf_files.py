@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
@@ -24,10 +26,13 @@ from xml.sax import SAXException
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.exceptions import Error as RdflibError
-from rdflib.namespace import RDF
+from rdflib.namespace import DCAT, RDF, XSD
+from rdflib.term import Node
 
 from catalog.changeset import ChangeSet, Origin
+from catalog.iri_check import IRI_RULE, Why, iri_problem, web_address_problem
 from catalog.iris import Iris
+from catalog.kinds import all_kinds
 from catalog.model import MAX_TEXT
 from catalog.ontology import context, mapping
 from catalog.problems import Problem
@@ -39,6 +44,7 @@ FORMATS = {".ttl": "turtle", ".jsonld": "json-ld", ".json": "json-ld", ".nt": "n
 MAX_DEPTH = 64  # JSON-LD nesting; govcat's own documents nest a handful of levels
 MAX_IRI = 2_000
 MAX_TERM_PROBLEMS = 20  # then the file is refused without listing every bad term
+Triple = tuple[Node, Node, Node]
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
@@ -90,7 +96,8 @@ def _no_remote(node: Any, own: frozenset[str], depth: int = 0) -> Any:
     return out
 
 
-def _jsonld(text: str, own: frozenset[str]) -> str:
+def local_jsonld(text: str, own: frozenset[str]) -> str:
+    """A JSON-LD document with govcat's own context made local; RdfInputError for any other."""
     try:
         doc = json.loads(text)
     except RecursionError:
@@ -106,7 +113,7 @@ def parse_rdf(path: Path, iris: Iris) -> Graph:
                             f"نوع پروندهٔ RDF «{path.suffix}» پشتیبانی نمی‌شود")
     text = path.read_text(encoding="utf-8")
     if fmt == "json-ld":
-        text = _jsonld(text, own_contexts(iris))
+        text = local_jsonld(text, own_contexts(iris))
     g = Graph()
     try:  # relative IRIs against govcat's base, not rdflib's default (the working directory)
         g.parse(data=text, format=fmt, publicID=iris.base)
@@ -121,7 +128,8 @@ def parse_rdf(path: Path, iris: Iris) -> Graph:
     return g
 
 
-def _normalized(g: Graph) -> Graph:
+def normalized(g: Graph) -> Graph:
+    """`g` with its plain and language-tagged text normalized as a spreadsheet cell is."""
     out = Graph()
     for s, p, o in g:
         if isinstance(o, Literal) and isinstance(o.value, str) and o.datatype is None:
@@ -130,29 +138,78 @@ def _normalized(g: Graph) -> Graph:
     return out
 
 
-def _term_problems(g: Graph, source: str) -> list[Problem]:
-    """Terms no store can hold, or longer than a spreadsheet cell may be (the first few)."""
-    found: list[Problem] = []
+def _web_address_terms() -> frozenset[URIRef]:
+    """The properties whose values are web addresses: an information system's (its `url`
+    column, catalog.records_rdf.system) and those of `url` columns mapped by their term."""
+    terms = mapping().terms
+    return frozenset({DCAT.endpointURL} | {
+        terms[str(c.term)].iri for k in all_kinds() for c in k.sheet.columns
+        if c.kind == "url" and c.term in terms})
+
+
+def _iri_why(term: object, predicate: object, web: frozenset[URIRef]) -> Why | None:
+    """An IRI of the file, an xsd:anyURI literal and a web address's literal, by RFC 3987
+    (ADR 0025): rdflib's parsers take `<http://x/{id}>`, which no serializer writes back."""
+    if isinstance(term, URIRef):
+        return iri_problem(str(term))
+    if isinstance(term, Literal) and predicate in web:
+        return web_address_problem(str(term))
+    if isinstance(term, Literal) and term.datatype == XSD.anyURI:
+        return iri_problem(str(term))
+    return None
+
+
+def _iri_said(place: int, predicate: object, why: Why) -> Why:
+    """An IRI problem naming where the IRI stands: the record's, a property's, or a value."""
+    if place == 0:
+        return f"the record's IRI is {why[0]}", f"شناسهٔ رکورد {why[1]}"
+    if place == 1:
+        return f"a property's IRI is {why[0]}", f"شناسهٔ یک ویژگی {why[1]}"
+    term = mapping().term(predicate)  # type: ignore[arg-type]
+    name = term.name if term else _shown(str(predicate))
+    return f"the value of {name} is {why[0]}", f"مقدار «{name}» {why[1]}"
+
+
+def unsound_statements(g: Graph, source: str) -> Iterator[tuple[Triple, Problem]]:
+    """Each statement holding a term no store can hold, a text longer than a spreadsheet cell
+    may be, or an IRI that is not one (RFC 3987, ADR 0025), with the problem it makes."""
+    web = _web_address_terms()
     for triple in g:
-        for term in triple:
-            text = str(term)
-            why = _unstorable(text)
-            if why is None and isinstance(term, Literal) and len(text) > MAX_TEXT:
-                why = (f"a text longer than {MAX_TEXT} characters",
-                       f"متنی بلندتر از {MAX_TEXT} نویسه")
-            if why is None and isinstance(term, URIRef) and len(text) > MAX_IRI:
-                why = (f"an IRI longer than {MAX_IRI} characters",
-                       f"شناسه‌ای بلندتر از {MAX_IRI} نویسه")
-            if why is not None:
-                subject = str(triple[0])
-                found.append(Problem(
-                    message_en=f"the file holds {why[0]}", message_fa=f"پرونده {why[1]} دارد",
-                    source=source, value=_shown(text),
-                    focus=subject if len(subject) <= MAX_IRI and not _unstorable(subject)
-                    else None))
-                if len(found) >= MAX_TERM_PROBLEMS:
-                    return found
-    return found
+        for place, term in enumerate(triple):
+            problem = _term_problem(triple, place, term, web, source)
+            if problem is not None:
+                yield triple, problem
+                break
+
+
+def _term_problem(triple: Triple, place: int, term: Node, web: frozenset[URIRef],
+                  source: str) -> Problem | None:
+    text = str(term)
+    rule = None
+    why = _unstorable(text)
+    if why is None and isinstance(term, Literal) and len(text) > MAX_TEXT:
+        why = (f"a text longer than {MAX_TEXT} characters", f"متنی بلندتر از {MAX_TEXT} نویسه")
+    if why is None and isinstance(term, URIRef) and len(text) > MAX_IRI:
+        why = (f"an IRI longer than {MAX_IRI} characters", f"شناسه‌ای بلندتر از {MAX_IRI} نویسه")
+    if why is None and (why := _iri_why(term, triple[1], web)) is not None:
+        rule = IRI_RULE
+        why = _iri_said(place, triple[1], why)
+    if why is None:
+        return None
+    subject = str(triple[0])
+    prop = mapping().term(triple[1])  # type: ignore[arg-type]
+    return Problem(
+        message_en=f"the file holds {why[0]}" if rule is None else why[0],
+        message_fa=f"پرونده {why[1]} دارد" if rule is None else why[1],
+        source=source, value=_shown(text), requirement=rule,
+        column=(prop.name if prop else _shown(str(triple[1]))) if rule else None,
+        focus=subject if len(subject) <= MAX_IRI and not _unstorable(subject) else None)
+
+
+def _term_problems(g: Graph, source: str) -> list[Problem]:
+    """The problems of unsound_statements, the first few: govcat's own file is all or
+    nothing, so a handful says enough."""
+    return [p for _, p in islice(unsound_statements(g, source), MAX_TERM_PROBLEMS)]
 
 
 def _shown(text: str) -> str:
@@ -174,7 +231,7 @@ def _unstorable(text: str) -> tuple[str, str] | None:
 def read_rdf(path: Path, iris: Iris) -> tuple[ChangeSet, list[Problem]]:
     source = path.name
     try:
-        g = _normalized(parse_rdf(path, iris))
+        g = normalized(parse_rdf(path, iris))
     # rdflib's Turtle parser raises BadSyntax, a SyntaxError; its N-Triples parser its own
     # ParserError; its RDF/XML parser SAX errors.
     except (RdfInputError, json.JSONDecodeError, UnicodeDecodeError, ValueError, SyntaxError,
@@ -213,7 +270,10 @@ def _nothing_recognized(g: Graph, source: str) -> Problem:
     held = "; ".join(f"{n} × {cls}" for cls, n in found.most_common(5))
     held = held or f"{len(g)} statement(s) and no typed subject"
     return Problem(
-        message_en=f"no record of a kind govcat holds was found in the file; it holds {held}",
+        message_en=f"no record of a kind govcat holds was found in the file; it holds {held}; "
+                   "a CPSV-AP, W3C ORG / CPOV or DCAT-AP file is read by `govcat import` "
+                   "(ADR 0023)",
         message_fa=f"در پرونده هیچ رکوردی از گونه‌هایی که govcat نگه می‌دارد یافت نشد؛ "
-                   f"آنچه دارد: {held}",
+                   f"آنچه دارد: {held}؛ پرونده‌های CPSV-AP، W3C ORG / CPOV و DCAT-AP را "
+                   "با «govcat import» وارد کنید",
         source=source)

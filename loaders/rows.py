@@ -15,8 +15,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from catalog.changeset import Origin
+from catalog.iri_check import shown as _shown
 from catalog.kinds import by_sheet
-from catalog.model import Record
+from catalog.model import IriError, Record, web_address
 from catalog.problems import Problem
 from catalog.sheets import Sheet
 
@@ -52,7 +53,7 @@ def cell(value: Any) -> Any:
 
 def to_record(sheet: Sheet, raw: RawRow) -> tuple[Record | None, list[Problem]]:
     values = {k: v for k, v in raw.values.items() if v is not None}
-    problems = _required(sheet, raw, values)
+    problems = _required(sheet, raw, values) + _web_addresses(sheet, raw, values)
     for col in sheet.columns:
         if col.allowed and col.key in values and isinstance(values[col.key], str):
             # A Persian label becomes its key; anything else is left for the model to refuse
@@ -84,6 +85,25 @@ def _required(sheet: Sheet, raw: RawRow, values: dict[str, Any]) -> list[Problem
     ]
 
 
+def _web_addresses(sheet: Sheet, raw: RawRow, values: dict[str, Any]) -> list[Problem]:
+    """Every cell of a `url` column, of any kind (GOVCAT_KINDS' too), is a web address by
+    RFC 3987 (ADR 0025); a cell that is not is reported here and kept from the model."""
+    found = []
+    for col in sheet.columns:
+        if col.kind != "url" or col.key not in values:
+            continue
+        try:
+            web_address(values[col.key])
+        except IriError as exc:
+            del values[col.key]
+            found.append(Problem(
+                message_en=f"{col.label_en}: {exc.message_en}",
+                message_fa=f"{col.label_fa}: {exc.message_fa}",
+                source=raw.origin.source, sheet=raw.origin.sheet, row=raw.origin.row,
+                column=col.key, requirement=exc.requirement, value=_shown(exc.value)))
+    return found
+
+
 def _is_missing_dup(error: Any, problems: list[Problem]) -> bool:
     loc = str(error["loc"][0]) if error["loc"] else None
     return error["type"] == "missing" and any(p.column == loc for p in problems)
@@ -98,6 +118,7 @@ def _problem(raw: RawRow, error: Any) -> Problem:
     return Problem(
         message_en=en, message_fa=fa or f"مقدار نادرست: {en}",
         source=raw.origin.source, sheet=raw.origin.sheet, row=raw.origin.row, column=column,
+        requirement=getattr(cause, "requirement", None),
         value=None if value is None or isinstance(value, dict) else str(value)[:200],
     )
 

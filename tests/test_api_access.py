@@ -25,6 +25,8 @@ from tests.support.auth import tokens_for
 from tests.workbooks import two_agencies, write_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A registry's own file in the standard vocabularies (ADR 0023).
+STANDARD = Path(__file__).resolve().parent / "data" / "standard-registry-reg.ttl"
 BODIES = frozenset(s.body for s in default_config().steps.values())
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -188,6 +190,9 @@ CROSS_AGENCY: dict[tuple[str, str], Call] = {
     ("POST", "/imports"):
         lambda w: w.client.post("/imports", content=w.workbook.read_bytes(),
                                 headers={**w.as_("steward-reg"), "content-type": XLSX}),
+    ("POST", "/imports/standard"):  # ADR 0023: a registry's file as TAXO's
+        lambda w: w.client.post("/imports/standard?agency=TAXO", content=STANDARD.read_bytes(),
+                                headers={**w.as_("steward-reg"), "content-type": "text/turtle"}),
     ("PUT", "/accounts/{name}"):
         lambda w: w.client.put("/accounts/steward-reg", headers=w.as_("steward-reg"),
                                json={"role": "steward", "agency": "TAXO"}),

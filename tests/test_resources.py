@@ -148,6 +148,26 @@ def test_text_search_folds_persian_and_arabic_letters_and_digits(world: World) -
     assert _iris(world.list("duties", q="یکم", agency="TAXO")) == []
 
 
+def test_search_ignores_separators_and_finds_alternative_names(world: World) -> None:
+    """ADR 0024: a ZWNJ, a space or nothing between a word's parts, and punctuation with any
+    spacing, match each other, in the query and in the stored text; alt_names are searched,
+    each tagged by its script."""
+    r = world.put("services", {
+        "agency_code": "REG", "ref": "S2", "title_fa": "صدور کارت‌ملی هوشمند (المثنی)",
+        "kind": "service", "duties": "D1", "units": "U-REG-1", "employees": "E-REG-1",
+        "alt_names": "کارت ملی گم‌شده؛ Lost ID card; 1303"})
+    assert r.status_code == 201, r.text
+    card = r.json()["iri"]
+    props = world.get(card, format="json").json()["properties"]
+    assert props["altLabel@fa"] == "کارت ملی گم‌شده"
+    assert props["altLabel@en"] == "Lost ID card" and props["altLabel"] == "1303"
+    for q in ("کارت ملی", "کارتملی", "کارت‌ملی", "هوشمند المثنی", "هوشمند(المثنی)",
+              "هوشمند ( المثنی )", "کارت ملی گمشده", "lost-id", "LOST ID CARD", "۱۳۰۳"):
+        assert _iris(world.list("services", q=q)) == [card], q
+    assert world.list("services", q="کارت ملی گم شده است")["items"] == []
+    assert _iris(world.list("services", q="ثبت ولادت")) == [world.iri("service", "REG", "S1")]
+
+
 def test_paging_stays_correct_while_records_are_written(world: World, tmp_path: Path) -> None:
     rows = [["agency_code", "ref", "title_fa", "legal_basis"]] + [
         ["REG", f"M{i:02}", f"وظیفه {i}", "قانون ثبت احوال، ماده ۱"] for i in range(1, 24)]

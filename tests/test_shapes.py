@@ -552,6 +552,23 @@ CASES = [
              "ex:chain2-link2 a gc:ChainLink ; gc:order 2 ; gc:linkService ex:serviceB1 ; "
              "gc:dependsOn ex:chain1-link1 ."),
     Case("Link-datasets", "R-6.1", add="ex:chain1-link2 gc:exchangesDataset ex:systemA1 ."),
+    # ---- text marked Persian holds Persian letters (R-16, ADR 0025) ----
+    Case("PersianText-title", "R-16", component="NodeConstraintComponent",
+         ok='ex:law2 a eli:LegalResource ; dct:title "قانون فناوری اطلاعات (ICT)، ماده ۱۲"@fa . '
+            'ex:dutyA2 dct:title "Supervising schools"@en .',
+         remove='ex:dutyA2 dct:title "نظارت بر مدارس"@fa .',
+         add='ex:dutyA2 dct:title "Supervising schools"@fa .'),
+    Case("PersianText-title", "R-16", component="NodeConstraintComponent",
+         remove='ex:serviceA2 dct:title "ثبت‌نام مدارس"@fa .',
+         add='ex:serviceA2 dct:title "۱۴۰۳-۱۲ / S-2"@fa .'),
+    Case("PersianText-prefLabel", "R-16", component="NodeConstraintComponent",
+         ok='ex:unitB1 skos:prefLabel "Inquiry office"@en .',
+         remove='ex:unitB1 skos:prefLabel "اداره استعلام"@fa .',
+         add='ex:unitB1 skos:prefLabel "Inquiry office"@fa .'),
+    Case("PersianText-description", "R-16", component="NodeConstraintComponent",
+         ok='ex:flow1 dct:description "Verifying a certificate"@en .',
+         remove='ex:flow1 dct:description "استعلام اصالت مدرک"@fa .',
+         add='ex:flow1 dct:description "Verifying a certificate"@fa .'),
 ]
 
 

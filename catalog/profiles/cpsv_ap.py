@@ -15,6 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, ORG, RDF, SKOS
 
 from catalog.iris import Iris
+from catalog.legacy import SCHEMES
 from catalog.ontology import codelists_graph
 from catalog.profiles.common import (
     Publisher,
@@ -34,6 +35,7 @@ from catalog.profiles.common import (
     texts,
 )
 from catalog.vocab import ADMS, CPSV, CV, ELI, GC
+from catalog.vocab import concept as code_iri
 
 
 def national_dataset_iri(iris: Iris) -> URIRef:
@@ -95,6 +97,7 @@ def _service(out: Graph, g: Graph, s: URIRef) -> None:
     # is one; before approval, the service's govcat IRI.
     issued = g.value(s, GC.serviceId)
     out.add((s, DCTERMS.identifier, Literal(str(issued) if issued is not None else str(s))))
+    _legacy_identifier(out, g, s)
     for lit in texts(g, s, DCTERMS.title):
         out.add((s, DCTERMS.title, lit))
     authorities = refs(g, s, CV.hasCompetentAuthority) or [a for a in [owner(g, s)] if a]
@@ -116,6 +119,23 @@ def _service(out: Graph, g: Graph, s: URIRef) -> None:
         out.add((s, CV.hasLegalResource, law))
     _service_description(out, g, s, authorities, duties)
     _channel(out, g, s, authorities)
+
+
+def _legacy_identifier(out: Graph, g: Graph, s: URIRef) -> None:
+    """The identifier a service holds in an earlier registry (R-4.2, ADR 0015), recorded by
+    the admin's legacy import, as an adms:Identifier beside the issued ID (dct:identifier):
+    its skos:notation typed by its scheme (ADMS), the scheme's name as adms:schemaAgency."""
+    legacy, scheme = g.value(s, GC.legacyId), g.value(s, GC.legacyIdScheme)
+    if legacy is None or scheme is None:
+        return
+    known = SCHEMES.get(str(scheme))
+    identifier = URIRef(f"{s}#identifier-{scheme}")
+    out.add((s, ADMS.identifier, identifier))
+    out.add((identifier, RDF.type, ADMS.Identifier))
+    out.add((identifier, SKOS.notation,
+             Literal(str(legacy), datatype=URIRef(code_iri("legacy-id-scheme", str(scheme))))))
+    add_text(out, identifier, ADMS.schemaAgency, known.registry_fa if known else None,
+             known.registry_en if known else str(scheme))
 
 
 def _service_description(out: Graph, g: Graph, s: URIRef, authorities: list[URIRef],

@@ -9,9 +9,12 @@ relations of the dataset they carry. The result uses DCAT-AP terms only (plus go
 
 from __future__ import annotations
 
+import logging
+
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF, SKOS
 
+from catalog.iri_check import shown, web_address_problem
 from catalog.iris import Iris
 from catalog.ontology import codelists_graph
 from catalog.profiles.common import (
@@ -32,6 +35,8 @@ from catalog.profiles.common import (
     subjects,
 )
 from catalog.vocab import GC
+
+log = logging.getLogger("govcat.export")
 
 THEME_SCHEME = URIRef(f"{EU}data-theme")
 # Every govcat dataset is an executive agency's administrative data (R-10.1).
@@ -227,8 +232,17 @@ def _distribution(out: Graph, g: Graph, d: URIRef, system: URIRef | None) -> Non
 
 
 def _endpoint(g: Graph, system: URIRef) -> URIRef | None:
+    """The system's address, when it is a web address (ADR 0025): a stored value that is not
+    one is left out of the catalog, logged, and the system's govcat IRI stands in."""
     url = g.value(system, DCAT.endpointURL)
-    return URIRef(str(url)) if url is not None else None
+    if url is None:
+        return None
+    why = web_address_problem(str(url))
+    if why is not None:
+        log.warning("DCAT-AP: the address of %s is left out: %s: %s", system, shown(url),
+                    why[0])
+        return None
+    return URIRef(str(url))
 
 
 def _data_service(out: Graph, g: Graph, s: URIRef) -> None:

@@ -482,14 +482,25 @@ def cycle_statements() -> dict[str, str]:
 
 # -- Resources over HTTP: lists, conditional writes, deletes (ADR 0009) -----------------
 
-# Searched by `q`: titles and names in fa and en, and the record's own codes.
-SEARCHED_PROPS = ("title@fa", "title@en", "prefLabel@fa", "prefLabel@en", "description@fa",
-                  "description@en", "ref", "identifier", "dutyId", "serviceId")
+# Searched by `q`: titles and names in fa and en, alternative names (skos:altLabel, tagged by
+# their script or untagged, ADR 0024), and the record's own codes, issued IDs and legacy IDs
+# (R-4.2).
+SEARCHED_PROPS = ("title@fa", "title@en", "prefLabel@fa", "prefLabel@en", "altLabel@fa",
+                  "altLabel@en", "altLabel", "description@fa", "description@en", "ref",
+                  "identifier", "dutyId", "serviceId", "legacyId")
 
-# The searched text as a list of strings (a property may hold one value or several), each
-# lower-cased and folded by $folds, pairs [from, to] of catalog.text's search normalization.
+# The searched text of a record as ONE string (ADR 0024): its values (a property may hold one
+# or several) joined by a line feed, which no stored text or key holds (catalog.text collapses
+# whitespace), so a match never spans two values; lower-cased, then folded once by $folds,
+# pairs [from, to] of catalog.resources.search_folds: letter folds, then the removal of the
+# separators, which makes the text as compact as the key ($text, catalog.text.search_compact).
+# One chain of replace() per record, not one per searched value, and only for a record whose
+# text holds each of $anchors (a character of the key, as any spelling folded to it), a few
+# CONTAINS that leave most records before the replace()s.
 _SEARCH_TEXT = " + ".join(["[]"] + [f"coalesce(n.`{p}`, [])" for p in SEARCHED_PROPS])
-_FOLDED = "reduce(s = toLower(toString(t)), f IN $folds | replace(s, f[0], f[1]))"
+_JOINED = f"reduce(j = '', t IN {_SEARCH_TEXT} | j + '\\n' + toString(t))"
+_ANCHORED = "all(vs IN $anchors WHERE any(v IN vs WHERE searched CONTAINS v))"
+_FOLDED = "reduce(s = searched, f IN $folds | replace(s, f[0], f[1]))"
 
 
 def resource_list_statement(label: str, by_step: bool = False,
@@ -497,11 +508,12 @@ def resource_list_statement(label: str, by_step: bool = False,
     """One page of records of `label` in IRI order after $after (keyset paging: a record
     written meanwhile before the cursor is not seen, after it is; nothing is seen twice).
 
-    Parameters: $after, $limit, $status (concept IRI or null), $text (search_key of the query,
-    or null: a substring of a searched property, folded), $folds. With `by_agency`: $agency,
-    the agency's IRI: the agency itself, the records it owns, its sub-organizations. With
-    `by_step`: $step (the cycle-step notation) and $step_state, the state of the owning
-    agency's step (duties: 1, services: 2; `not_started` when the step has no node yet).
+    Parameters: $after, $limit, $status (concept IRI or null), $text (search_compact of the
+    query, or null: a substring of the record's searched text, folded), $folds, $anchors. With
+    `by_agency`: $agency, the agency's IRI: the agency itself, the records it owns, its
+    sub-organizations. With `by_step`: $step (the cycle-step notation) and $step_state, the
+    state of the owning agency's step (duties: 1, services: 2; `not_started` when the step
+    has no node yet).
 
     The match starts from the kind's label, or from the agency: not from the IRI index, which
     FalkorDB would range-scan over every record of every kind before sorting (ADR 0013: a page
@@ -523,7 +535,8 @@ def resource_list_statement(label: str, by_step: bool = False,
 def _list_filters(by_step: bool) -> list[str]:
     parts = [
         "AND ($status IS NULL OR (n)-[:status]->(:Resource {iri: $status}))",
-        f"AND ($text IS NULL OR any(t IN {_SEARCH_TEXT} WHERE {_FOLDED} CONTAINS $text))",
+        f"WITH n, CASE WHEN $text IS NULL THEN '' ELSE toLower({_JOINED}) END AS searched",
+        f"WHERE $text IS NULL OR ({_ANCHORED} AND {_FOLDED} CONTAINS $text)",
     ]
     if by_step:
         parts += [

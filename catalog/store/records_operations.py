@@ -85,10 +85,12 @@ class RecordsOperations(Runner):
     def kind_page(self, label: str, after: str, limit: int, *, agency: str | None = None,
                   status: str | None = None, text: str | None = None,
                   folds: Sequence[Sequence[str]] = (), step: str | None = None,
-                  step_state: str | None = None) -> list[str]:
+                  step_state: str | None = None,
+                  anchors: Sequence[Sequence[str]] = ()) -> list[str]:
         params: dict[str, Any] = {"after": after, "limit": limit, "agency": agency,
                                   "status": status, "text": text,
-                                  "folds": [list(f) for f in folds]}
+                                  "folds": [list(f) for f in folds],
+                                  "anchors": [list(a) for a in anchors]}
         if step_state is not None:
             params |= {"step": step, "step_state": step_state}
         statement = cypher.resource_list_statement(label, by_step=step_state is not None,
