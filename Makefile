@@ -9,6 +9,8 @@ LINT_STAMP := tools/cypher-lint/node_modules/.installed-stamp
 HARNESS := tools/neo4j-harness/target/classpath.txt
 WRK := tools/wrk/usr/bin/wrk
 SCALE ?= 1.0
+# Test processes (pytest-xdist), each with its own FalkorDB and Neo4j; a test file stays in one.
+TEST_WORKERS ?= 2
 
 .PHONY: run test setup lint check demo bench clean
 
@@ -41,7 +43,7 @@ lint: $(STAMP)
 	$(BIN)/mypy catalog api cli loaders graph_queries bench demo
 
 test: $(STAMP) $(LINT_STAMP) $(HARNESS) $(WRK) lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # wrk (HTTP load tool, bench/national.py) from Debian's packages, unpacked into tools/wrk
 # without root; its LuaJIT is not installed on the machine, so it comes along (national.py

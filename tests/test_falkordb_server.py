@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -165,9 +167,19 @@ def _long_dir(root: Path, length: int = 150) -> Path:
     return deep
 
 
-def test_long_data_dir_uses_a_short_socket(tmp_path: Path, make_server: MakeServer) -> None:
+@pytest.fixture
+def short_dir() -> Iterator[Path]:
+    """A directory short enough for a socket path, whatever tmp_path is (a pytest-xdist
+    worker's is longer); asked for before the servers, so it goes after them."""
+    path = Path(tempfile.mkdtemp(prefix="gc-run-", dir="/tmp"))
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def test_long_data_dir_uses_a_short_socket(short_dir: Path, tmp_path: Path,
+                                           make_server: MakeServer) -> None:
     first, second = _long_dir(tmp_path / "one"), _long_dir(tmp_path / "two")
-    runtime = tmp_path / "run"
+    runtime = short_dir
     a, b = make_server(first, runtime_dir=runtime), make_server(second, runtime_dir=runtime)
     assert a.start() != b.start()
     address_a, address_b = a.status().address, b.status().address
