@@ -228,22 +228,30 @@ def _unstorable(text: str) -> tuple[str, str] | None:
     return None
 
 
-def read_rdf(path: Path, iris: Iris) -> tuple[ChangeSet, list[Problem]]:
-    source = path.name
+def read_graph(path: Path, iris: Iris) -> tuple[Graph | None, list[Problem]]:
+    """The file's graph, or the problem that keeps it from being read (never a crash)."""
     try:
-        g = normalized(parse_rdf(path, iris))
+        return parse_rdf(path, iris), []
     # rdflib's Turtle parser raises BadSyntax, a SyntaxError; its N-Triples parser its own
     # ParserError; its RDF/XML parser SAX errors.
     except (RdfInputError, json.JSONDecodeError, UnicodeDecodeError, ValueError, SyntaxError,
             SAXException, RdflibError) as exc:
         en = getattr(exc, "message_en", None) or f"the file cannot be read as RDF: {exc}"
         fa = getattr(exc, "message_fa", None) or f"پرونده به‌صورت RDF خوانده نشد: {exc}"
-        return ChangeSet(), [Problem(message_en=en, message_fa=fa, source=source)]
+        return None, [Problem(message_en=en, message_fa=fa, source=path.name)]
     except RecursionError:  # nested blank nodes or lists, thousands deep
-        return ChangeSet(), [Problem(
+        return None, [Problem(
             message_en="the file nests blank nodes or lists too deeply to be read",
             message_fa="گره‌های بی‌نام یا فهرست‌های پرونده بیش از اندازه تودرتو است",
-            source=source)]
+            source=path.name)]
+
+
+def read_rdf(path: Path, iris: Iris) -> tuple[ChangeSet, list[Problem]]:
+    source = path.name
+    parsed, problems = read_graph(path, iris)
+    if parsed is None:
+        return ChangeSet(), problems
+    g = normalized(parsed)
     problems = _term_problems(g, source)
     if problems:
         return ChangeSet(), problems

@@ -3,40 +3,23 @@ the supplements a steward gives beside it (`--with`): each is read by the same r
 file. JSON-LD may use govcat's context only; any remote context is refused, never fetched;
 relative IRIs resolve against govcat's base IRI (loaders.rdf_files, ADR 0011); a term no store
 can hold or an IRI that is not one is left out of its record and said there (ADR 0025,
-loaders.standard.mapping); a supplement that still holds a
-template's `…` is refused (loaders.standard.template). A file or supplement that cannot be read
-is the run's problem: nothing is stored."""
+loaders.standard.mapping); a supplement that still holds a template's `…` is refused
+(loaders.standard.template). A file or supplement that cannot be read (loaders.rdf_files.
+read_graph) is the run's problem: nothing is stored."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
-from xml.sax import SAXException
 
 from rdflib import Graph
-from rdflib.exceptions import Error as RdflibError
 
 from catalog.changeset import ChangeSet
-from catalog.iris import Iris
-from catalog.problems import Problem
 from catalog.registry import Registry
-from loaders.rdf_files import RdfInputError, parse_rdf
+from loaders.rdf_files import read_graph
 from loaders.standard.mapping import Authorize, Check, StandardImport, import_graph
 from loaders.standard.report import ImportReport
 from loaders.standard.template import placeholders
-
-
-def read_graph(path: Path, iris: Iris) -> tuple[Graph | None, list[Problem]]:
-    """The file's graph, or the problems that keep it from being read."""
-    try:
-        graph = parse_rdf(path, iris)
-    except (RdfInputError, json.JSONDecodeError, UnicodeDecodeError, ValueError, SyntaxError,
-            SAXException, RdflibError, RecursionError) as exc:
-        en = getattr(exc, "message_en", None) or f"the file cannot be read as RDF: {exc}"
-        fa = getattr(exc, "message_fa", None) or f"پرونده به‌صورت RDF خوانده نشد: {exc}"
-        return None, [Problem(en, fa, source=path.name)]
-    return graph, []
 
 
 def read_standard(path: Path, registry: Registry, *, agency: str | None = None,
