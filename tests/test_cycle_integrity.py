@@ -199,6 +199,28 @@ def test_no_role_sets_a_status_or_an_id_through_any_record_write(
     assert _decided(world) == before
 
 
+def test_no_role_sets_a_status_or_an_id_through_a_standard_import(world: World) -> None:
+    """`POST /imports/standard` stores the complete records and lists the rest (ADR 0023): a
+    forged approval state or ID makes its record one that is listed, citing the rule, and
+    never stored; the decisions stay the cycle's (R-2.1, R-3.2, R-4.2)."""
+    before = _decided(world)
+    forged = {world.iri("duty", "D1"), world.iri("service", "S1")}
+    judged = []
+    for who in ROLES:
+        r = world.client.post("/imports/standard", content=_forged_turtle(world),
+                              headers={**world.as_(who), "content-type": "text/turtle"})
+        assert r.status_code in (200, 403, 422), (who, r.status_code, r.text)
+        if r.status_code != 403:
+            judged.append(who)
+            records = {x["record"]: x for x in r.json()["report"]["records"]}
+            for iri in forged:
+                assert not records[iri]["storable"], (who, records[iri])
+                assert {n.get("requirement") for n in records[iri]["needs"]} & {
+                    "R-2.1", "R-3.2", "R-4.2"}, (who, records[iri])
+    assert judged  # the roles that may write REG were judged, not only refused
+    assert _decided(world) == before
+
+
 def test_every_other_write_route_leaves_decisions_to_the_cycle(world: World) -> None:
     """The routes that are neither record writes nor the cycle's actions, called by every
     role with what they take, change no status or ID (the legacy route: admin only)."""
