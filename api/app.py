@@ -19,7 +19,10 @@ from api import (
     legacy,
     limits,
     obligations,
+    plans,
     profiles,
+    progress,
+    provinces,
     queries,
     records,
     resources,
@@ -84,6 +87,9 @@ def create_app(registry: Registry, settings: Settings | None = None) -> FastAPI:
     app.include_router(queries.router(registry))  # graph queries for auditors (ADR 0004)
     app.include_router(cycle.router())  # the cycle, the trail, deadlines (ADR 0008)
     app.include_router(obligations.router())  # clocks, representative, reports (ADR 0007)
+    app.include_router(progress.router())  # progress reports and evidence (ADR 0029)
+    app.include_router(plans.router())  # step 3's improvement plans (ADR 0027)
+    app.include_router(provinces.router())  # provincial slices, verification (ADR 0030)
     app.include_router(records.router())
     app.include_router(standard.router())  # standard RDF in (ADR 0023)
     app.include_router(accounts.router())

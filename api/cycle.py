@@ -40,7 +40,8 @@ class ActionBody(BaseModel):
 
 
 class DecisionBody(BaseModel):
-    record: str = Field(description="IRI of a duty (step 1) or service (step 2) of the agency",
+    record: str = Field(description="IRI of a duty (step 1), service (step 2) or improvement "
+                        "plan (step 3) of the agency",
                         max_length=2000)
     approve: bool
     reason: str | None = Field(None, max_length=4000)

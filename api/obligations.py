@@ -41,6 +41,7 @@ from catalog.cycle.reports import (
     to_markdown,
 )
 from catalog.jalali import DateError, parse_date, to_jalali_str
+from catalog.text import normalize_key
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
@@ -73,6 +74,28 @@ Day = Annotated[date, PlainValidator(_day), WithJsonSchema({
     "description": "a Solar Hijri date (YYYY/MM/DD, Persian or Latin digits) or an ISO date",
     "examples": ["1404/03/01", "۱۴۰۴/۰۳/۰۱", "2025-05-22"]})]
 PeriodLabel = Annotated[str, AfterValidator(_period)]
+
+
+def _days(value: object) -> int:
+    """A number of days, as a JSON number or as digits (Persian, Arabic-Indic or Latin)."""
+    text = normalize_key(str(value)) if isinstance(value, str) else None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif text is not None and text.isascii() and text.isdigit():
+        number = int(text)
+    else:
+        number = -1
+    if not 0 <= number <= 3650:
+        raise PydanticCustomError(
+            "days", "{message_en} | {message_fa}",
+            {"message_en": f"days is a whole number of days from 0 to 3650, not {value!r}",
+             "message_fa": f"تعداد روز باید عددی درست از ۰ تا ۳۶۵۰ باشد، نه «{value}»"})
+    return number
+
+
+Days = Annotated[int, PlainValidator(_days), WithJsonSchema({
+    "type": ["integer", "string"], "description": "days after the referral: a number, or "
+    "digits in Persian or Latin", "examples": [10, "۱۰"]})]
 PERIOD_EXAMPLES = ["1404-H1", "1404-H2"]
 _DAY = " — Solar Hijri (1404/03/01, ۱۴۰۴/۰۳/۰۱) or ISO (2025-05-22)"
 
@@ -124,6 +147,41 @@ class EmergencyBody(BaseModel):
                  "message_fa": "مهلت درخواست را تعیین کنید: تعداد روز (days) یا تاریخ سررسید "
                                "(due)، یکی از این دو"})
         return self
+
+
+class Foad128Body(BaseModel):
+    """An emergency improvement request as Foad 128 sends it (R-7, ADR 0028)."""
+
+    reference: str = Field(min_length=1, max_length=200,
+                           description="Foad 128's reference of the request: the same request "
+                                       "sent again is answered with the stored one",
+                           examples=["۱۲۸/۱۴۰۴/۵۵", "F128-1404-55"])
+    agency: str = Field(min_length=1, max_length=100,
+                        description="the code of the agency the request is referred to",
+                        examples=["SABT"])
+    referred: Day = Field(description="the day Foad 128 referred the request" + _DAY)
+    subject: str = Field(min_length=1, max_length=2000, description="what the request is about",
+                         examples=["صف طولانی صدور گواهی", "long queue for certificates"])
+    days: Days | None = Field(None, description="the deadline the Organization set, in days "
+                                                "after the referral; or `due`; neither: the "
+                                                "default span of config/cycle.toml")
+    due: Day | None = Field(None, description="or: its due date" + _DAY)
+
+    @model_validator(mode="after")
+    def _at_most_one_deadline(self) -> Foad128Body:
+        if self.days is not None and self.due is not None:
+            raise PydanticCustomError(
+                "deadline", "{message_en} | {message_fa}",
+                {"message_en": "give the request's deadline as days or as due, not both (R-7)",
+                 "message_fa": "مهلت درخواست را یا با تعداد روز (days) یا با تاریخ سررسید "
+                               "(due) بدهید، نه هر دو (R-7)"})
+        return self
+
+
+class EmergencyState(StrEnum):
+    open = "open"
+    closed = "closed"
+    overdue = "overdue"
 
 
 class ResolvedBody(BaseModel):
@@ -179,6 +237,13 @@ def _obligation(o: Obligation, today: date) -> dict[str, Any]:
             **_dated("ended", o.ended),
             "days_left": state.days_left if state else None,
             "overdue": state.overdue if state else False}
+
+
+def _emergency(o: Obligation, today: date) -> dict[str, Any]:
+    """An emergency request (R-7): its clock, `state` open or closed (resolved), and `late`:
+    overdue while open, or resolved after its due date."""
+    return {**_obligation(o, today), "state": "open" if o.open else "closed",
+            "late": o.missed(today) if o.open else bool(o.ended and o.ended > o.due)}
 
 
 def _appointment(a: Appointment) -> dict[str, Any]:
@@ -247,8 +312,9 @@ def _representative_routes(r: APIRouter) -> None:
 
 
 def _clock_routes(r: APIRouter) -> None:
-    """The events that start or stop clocks: emergencies (R-7), changed duties (R-3.3),
-    provincial slices (R-5.5)."""
+    """The events that start or stop clocks: emergencies (R-7), changed duties (R-3.3). The
+    R-5.5 clock of a piloted plan stops when its provincial slice is sent (api/provinces.py,
+    ADR 0030)."""
 
     @r.post("/agencies/{agency}/emergencies", status_code=201)
     def emergency(guard: GuardDep, who: Caller, body: EmergencyBody,
@@ -259,6 +325,38 @@ def _clock_routes(r: APIRouter) -> None:
         o = guard.record_emergency(who, agency, referred=body.referred, subject=body.subject,
                                    days=body.days, due=body.due, reference=body.reference)
         return _obligation(o, _today())
+
+    @r.post("/foad128/emergency-requests", status_code=201,
+            responses={200: {"description": "sent before with the same content: the stored "
+                                            "request, nothing written"},
+                       409: {"description": "the same reference with another agency, "
+                                            "subject, referral date or due date"}})
+    def foad128_request(guard: GuardDep, who: Caller, body: Foad128Body,
+                        response: Response) -> dict[str, Any]:
+        """R-7 (ADR 0028): Foad 128's system account (role `system`, scope
+        `submit:emergency-requests`) sends an emergency improvement request it referred to an
+        agency, with the deadline the Organization set: `days` or `due`, or neither (the
+        default span of config/cycle.toml). 201: recorded, due in the Solar Hijri calendar and
+        listed in /deadlines until the agency resolves it. Idempotent by `reference`: the same
+        request sent again is a 200 with the stored request (the same IRI); the same
+        reference with other content is a 409 naming each difference."""
+        received = guard.receive_emergency(who, body.agency, reference=body.reference,
+                                           referred=body.referred, subject=body.subject,
+                                           days=body.days, due=body.due)
+        if not received.created:
+            response.status_code = 200
+        return {**_emergency(received.request, _today()), "created": received.created}
+
+    @r.get("/agencies/{agency}/emergencies")
+    def emergencies(guard: GuardDep, who: Caller, agency: str = AGENCY,
+                    state: Annotated[EmergencyState | None, Query(
+                        description="open, closed (resolved) or overdue (open and past due); "
+                                    "default every one")] = None) -> list[dict[str, Any]]:
+        """R-7: the agency's emergency requests referred by Foad 128, earliest due first,
+        with their Solar Hijri dates, days left (negative: late), and state."""
+        today = _today()
+        return [_emergency(o, today) for o in guard.list_emergencies(
+            who, today, agency, state.value if state else None)]
 
     @r.post("/agencies/{agency}/emergencies/{ref:path}/resolved")
     def emergency_resolved(
@@ -283,15 +381,6 @@ def _clock_routes(r: APIRouter) -> None:
         o = guard.duties_changed(who, agency, body.on, body.reason)
         return {"agency": agency, "started": o is not None,
                 "obligation": _obligation(o, _today()) if o else None}
-
-    @r.post("/agencies/{agency}/provincial-slices/{unit}")
-    def provincial_slice(guard: GuardDep, who: Caller, agency: str = AGENCY,
-                         unit: str = Path(description="the provincial unit's code",
-                                          examples=["SABT_ISF"])) -> dict[str, Any]:
-        """R-5.5: the provincial slice of the improvement plan for one provincial unit is
-        registered and sent; its one-month clock stops."""
-        guard.provincial_slice_registered(who, agency, unit)
-        return {"agency": agency, "unit": unit, "registered": True}
 
 
 def _report_routes(r: APIRouter) -> None:

@@ -80,7 +80,8 @@ VERSIONS = "versions.jsonl"
 SIDE = "side.json"
 PARTS = {
     CATALOG: ("application/n-quads", "every record, the cycle's state and the audit trail: "
-              "Registry.export(trail=True); each record in the named graph of its IRI"),
+              "Registry.export(trail=True); each record in the named graph of its IRI; "
+              "evidence files of progress reports with their bytes (gc:bytes, base64)"),
     VERSIONS: ("application/jsonl", "the records' versions (Version nodes), by seq"),
     SIDE: ("application/json", "ID counters (with the commit counter), credentials (accounts "
            "and API tokens, sealed), saved queries, bare resources, and stored values the RDF "
@@ -101,6 +102,9 @@ PLAIN_LABELS = {"Account": "accounts", "ApiToken": "tokens"}
 CODE_LIST_KINDS = frozenset({"Concept", "ConceptScheme", RESOURCE_LABEL})
 TOKEN_LINK = "ApiToken-of->Account"  # format 1: a token to its account
 CHUNK = 2000  # rows per restore statement
+# Text per restore statement: evidence files (R-5.2, ADR 0029) hold megabytes each, which go
+# in statements of at most about this much (a single larger node goes alone).
+CHUNK_TEXT = 16 * 1024 * 1024
 MANIFEST_MAX_BYTES = 1 << 20
 
 
@@ -349,6 +353,34 @@ class _Triples:
         self.triples.append((s, p, o))
 
 
+class _WholeLines:
+    """N-Triples lines as the parser reads its file: each read gives whole lines, about
+    LINES_READ characters, a longer line alone. rdflib reads 2048 characters at a time and
+    matches its line again from the start after each: quadratic in the length of a line, which
+    an evidence file's bytes make megabytes long (R-5.2, ADR 0029)."""
+
+    encoding = "utf-8"
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self._lines = lines
+        self._next = 0
+
+    def read(self, size: int = -1) -> str:
+        out: list[str] = []
+        length = 0
+        while self._next < len(self._lines) and (not out or length < LINES_READ):
+            line = self._lines[self._next]
+            if out and length + len(line) > LINES_READ:
+                break
+            out.append(line)
+            length += len(line)
+            self._next += 1
+        return "".join(out)
+
+
+LINES_READ = 2048
+
+
 def _nodes_from_nquads(data: bytes) -> list[Node]:
     """The records of `catalog.nq`. Every quad must sit in the named graph of its subject
     (`<s> <p> o <s> .`): the graph label is the line's last term, so dropping it leaves an
@@ -364,7 +396,7 @@ def _nodes_from_nquads(data: bytes) -> list[Node]:
                            f"سطر {number} از {CATALOG} در گراف نام‌دار رکورد خود نیست")
         triples.append(head + " .\n")
     sink = _Triples()
-    W3CNTriplesParser(sink=sink).parsestring("".join(triples))  # type: ignore[arg-type]
+    W3CNTriplesParser(sink=sink).parse(_WholeLines(triples))  # type: ignore[arg-type]
     pairs: dict[URIRef, list[tuple[Any, Any]]] = defaultdict(list)
     for s, p, o in sink.triples:
         pairs[s].append((p, o))
@@ -695,7 +727,7 @@ def restore_statements(archive: Archive) -> list[tuple[str, dict[str, Any]]]:
             by_type[typ].extend({"s": n.iri, "o": t} for t in targets)
     for label in sorted(by_label):
         query = cypher.restore_nodes_statement(None if label == RESOURCE_LABEL else label)
-        statements += _chunked(query, by_label[label])
+        statements += _chunked(query, by_label[label], CHUNK_TEXT)
     for typ in sorted(by_type):
         statements += _chunked(cypher.restore_relationships_statement(typ), by_type[typ])
     side = archive.side
@@ -707,5 +739,22 @@ def restore_statements(archive: Archive) -> list[tuple[str, dict[str, Any]]]:
     return statements
 
 
-def _chunked(query: str, rows: Sequence[Any]) -> list[tuple[str, dict[str, Any]]]:
-    return [(query, {"rows": list(rows[i:i + CHUNK])}) for i in range(0, len(rows), CHUNK)]
+def _chunked(query: str, rows: Sequence[Any],
+             text: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """Statements of `query` over `rows`, CHUNK rows each, and, with `text`, at most about
+    that many characters of text values each."""
+    if text is None:
+        return [(query, {"rows": list(rows[i:i + CHUNK])}) for i in range(0, len(rows), CHUNK)]
+    out: list[tuple[str, dict[str, Any]]] = []
+    part: list[Any] = []
+    size = 0
+    for row in rows:
+        weight = sum(len(v) for v in row.values() if isinstance(v, str))
+        if part and (len(part) >= CHUNK or size + weight > text):
+            out.append((query, {"rows": part}))
+            part, size = [], 0
+        part.append(row)
+        size += weight
+    if part:
+        out.append((query, {"rows": part}))
+    return out

@@ -43,7 +43,9 @@ class IssuedKind:
 
 DUTY = IssuedKind(1, "Duty", "dutyId", "duty_id", "D", 4, "R-3.2")
 SERVICE = IssuedKind(2, "PublicService", "serviceId", "service_id", "S", 5, "R-4.2")
-KINDS = {DUTY.step: DUTY, SERVICE.step: SERVICE}
+# An improvement plan is approved with step 3 and issued its plan ID then (R-5.1, ADR 0027).
+PLAN = IssuedKind(3, "ImprovementPlan", "planId", "plan_id", "P", 5, "R-5.1")
+KINDS = {DUTY.step: DUTY, SERVICE.step: SERVICE, PLAN.step: PLAN}
 # Store label → (ID property, its column, the rule that issues it).
 ISSUED = {k.label: (k.prop, k.column, k.requirement) for k in KINDS.values()}
 LEGACY = ("legacyId", "legacy_id")
@@ -63,6 +65,21 @@ MONITORING_REPORT = "MonitoringReport"  # gc:MonitoringReport ⊂ prov:Entity (R
 OBLIGATION_LABELS = frozenset({OBLIGATION, REPRESENTATIVE, PERFORMANCE_REPORT,
                                MONITORING_REPORT})
 REPORT_LABELS = (PERFORMANCE_REPORT, MONITORING_REPORT)
+# Progress reports of approved plans with their evidence files (R-5.2, ADR 0027, ADR 0029):
+# written only by catalog.cycle.progress, never loaded; left out of exports, kept in backups.
+PROGRESS_REPORT = "ProgressReport"  # gc:ProgressReport ⊂ prov:Entity
+INDICATOR_VALUE = "IndicatorValue"  # gc:IndicatorValue: the value an indicator reached
+EVIDENCE = "Evidence"  # gc:Evidence ⊂ foaf:Document, content-addressed (evidence/{sha256})
+PROGRESS_LABELS = frozenset({PROGRESS_REPORT, INDICATOR_VALUE, EVIDENCE})
+# The steering council's endorsement of an improvement plan as it stood (R-5.1, ADR 0027).
+ENDORSEMENT = "Endorsement"
+# A piloted plan's provincial slice (R-5.5) and the provinces' verification (R-8.1, R-8.2),
+# ADR 0030: written only by catalog.cycle.provinces.
+PROVINCIAL_SLICE = "ProvincialSlice"  # gc:ProvincialSlice ⊂ prov:Plan, {plan}/slice
+VERIFICATION_REPORT = "VerificationReport"  # gc:VerificationReport ⊂ prov:Entity
+INDICATOR_VERIFICATION = "IndicatorVerification"  # one indicator's verdict in a report
+PROVINCE_LABELS = frozenset({PROVINCIAL_SLICE, VERIFICATION_REPORT, INDICATOR_VERIFICATION})
+PLAN_LABELS = frozenset({ENDORSEMENT}) | PROVINCE_LABELS
 
 
 def status_of(node: Node | None) -> str | None:
@@ -123,6 +140,9 @@ def carry_decided(cs: ChangeSet, stored: Mapping[str, Node]) -> frozenset[str]:
 
 
 _ID_TEXT = {
+    "planId": ("a plan ID is issued by the cycle when the step's body approves the plan; it "
+               "cannot be sent",
+               "شناسه برنامه را چرخه هنگام تأیید مرجع تأییدکننده صادر می‌کند و فرستادنی نیست"),
     "dutyId": ("a duty ID is issued by the cycle when the step's body approves the duty; "
                "it cannot be sent",
                "شناسه وظیفه را چرخه هنگام تأیید مرجع تأییدکننده صادر می‌کند و فرستادنی نیست"),

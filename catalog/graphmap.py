@@ -51,6 +51,17 @@ class MappingError(ValueError):
         self.problem = problem
 
 
+def canonical_decimal(value: Decimal) -> str:
+    """The canonical lexical form of an xsd:decimal (14 → 14.0, 14.50 → 14.5, 1E+1 → 10.0):
+    what an RDF parser reads back from a written number, so an export, a feed or a profile
+    loaded again compares equal to the store."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0")
+        return text + "0" if text.endswith(".") else text
+    return text + ".0"
+
+
 def _py(lit: Literal) -> Scalar:
     value = lit.toPython()
     if isinstance(value, bool | int | float | str):
@@ -58,7 +69,7 @@ def _py(lit: Literal) -> Scalar:
     if isinstance(value, date | datetime):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)  # keep decimals exact inside the store
+        return canonical_decimal(value)  # exact inside the store, one spelling per number
     return str(lit)
 
 

@@ -23,7 +23,16 @@ from catalog.cycle.changes import Changes
 from catalog.cycle.deadlines import Period
 from catalog.cycle.engine import KINDS, Cycle, Issued, StepStatus
 from catalog.cycle.facts import HistoryEntry
-from catalog.cycle.obligations import Appointment, Deadline, Obligation, Obligations, Report
+from catalog.cycle.obligations import (
+    Appointment,
+    Deadline,
+    Obligation,
+    Obligations,
+    Received,
+    Report,
+)
+from catalog.cycle.plans import Plans, PlanState, ServiceCover
+from catalog.cycle.provinces import Provinces
 from catalog.cycle.reports import MonitoringReport
 from catalog.cycle.states import State
 from catalog.decided import decided_problems
@@ -144,6 +153,20 @@ class Guard:
         self.cycle.reject_record(agency, record, p, reason or "")
         return None
 
+    # -- step 3: improvement plans (R-5.1, ADR 0027) ---------------------------------------
+
+    def plans(self, p: Principal, agency: str) -> tuple[list[PlanState], list[ServiceCover]]:
+        """The agency's plans, and its services holding an ID with whether a plan covers each
+        for step 3."""
+        self.policy.check(p, Act.READ_TRAIL)
+        plans = Plans(self.cycle)
+        return plans.plans(agency), plans.services_covered(agency)
+
+    def endorse_plan(self, p: Principal, agency: str, plan: str,
+                     resolution: str | None = None) -> tuple[PlanState, bool]:
+        """The agency's steering council endorses a plan as it stands (R-5.1)."""
+        return Plans(self.cycle).endorse(agency, plan, p, resolution)
+
     # -- the trail and deadlines (R-16, R-18) -----------------------------------------------
 
     def history(self, p: Principal, iri: str) -> list[HistoryEntry]:
@@ -227,14 +250,38 @@ class Guard:
         return self.obligations.record_emergency(agency, p, referred=referred, subject=subject,
                                                  days=days, due=due, reference=reference)
 
+    def receive_emergency(self, p: Principal, agency: str, *, reference: str, referred: date,
+                          subject: str, days: int | None = None,
+                          due: date | None = None) -> Received:
+        """R-7 (ADR 0028): Foad 128's system account sends a request it referred; sent
+        again, the stored request is the answer."""
+        return self.obligations.receive_emergency(agency, p, reference=reference,
+                                                  referred=referred, subject=subject,
+                                                  days=days, due=due)
+
+    def list_emergencies(self, p: Principal, today: date, agency: str | None = None,
+                         state: str | None = None) -> list[Obligation]:
+        """The emergency requests (R-7) of an agency or all: open, closed or overdue."""
+        self.policy.check(p, Act.READ_TRAIL)
+        return self.obligations.emergencies(today, agency, state)
+
     def resolve_emergency(self, p: Principal, agency: str, request: str,
                           note: str | None = None) -> None:
         """R-7: the agency handled the request (its IRI or Foad 128 reference)."""
         self.obligations.resolve_emergency(agency, request, p, note)
 
-    def provincial_slice_registered(self, p: Principal, agency: str, unit: str) -> None:
-        """R-5.5: the provincial slice of `unit` is registered and sent."""
-        self.obligations.provincial_slice_registered(agency, unit, p)
+    # -- a piloted plan's provincial slice, the provinces' verification (R-5.5, R-8; ADR 0030)
+
+    def provinces(self, p: Principal) -> Provinces:
+        """Slices and verification reports: each write asks the policy itself; reading them
+        is reading the trail (R-16)."""
+        self.policy.check(p, Act.READ_TRAIL)
+        return Provinces(self.cycle)
+
+    def provinces_writer(self) -> Provinces:
+        """The same, for a write: its own policy check decides (register and send: the
+        agency's steward; endorse: its council; verify: the province's verifier)."""
+        return Provinces(self.cycle)
 
     def duties_changed(self, p: Principal, agency: str, on: date | None = None,
                        reason: str | None = None) -> Obligation | None:

@@ -53,6 +53,16 @@ BUILT_IN: tuple[Kind, ...] = (
          kept_by="R-6.1", api="chains", to_rdf=rdf.chain),
     Kind(sh.CHAIN_LINKS, m.ChainLink, GC.ChainLink, "chain/{chain_ref}/link/{order}",
          owner="chain_ref", kept_by="R-6.1", to_rdf=rdf.chain_link),
+    # Step 3 (R-5.1, ADR 0027): mapped from their columns (Column.term).
+    Kind(sh.IMPROVEMENT_PLANS, m.ImprovementPlan, GC.ImprovementPlan,
+         "agency/{agency_code}/plan/{ref}", owner="agency_code", kept_by="R-5.1", api="plans",
+         filters=_STEPS),
+    Kind(sh.PLAN_INDICATORS, m.Indicator, GC.Indicator,
+         "agency/{agency_code}/plan/{plan}/indicator/{ref}", owner="agency_code",
+         kept_by="R-5.1", api="indicators"),
+    Kind(sh.PLAN_ACTIONS, m.ImprovementAction, GC.ImprovementAction,
+         "agency/{agency_code}/plan/{plan}/action/{ref}", owner="agency_code", kept_by="R-5.1",
+         api="actions"),
 )
 
 KEPT_BY_DEFAULT = "R-16"  # a record of no declared kind (a legal resource) is the trail's

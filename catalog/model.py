@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from functools import cache
 from typing import Annotated, Any
 
@@ -138,6 +139,38 @@ QualifiedList = Annotated[tuple[Annotated[str, Field(pattern=QUALIFIED_PATTERN)]
 TextList = Annotated[tuple[Annotated[str, Field(max_length=MAX_TEXT)], ...],
                      BeforeValidator(_split_text)]
 OptDate = Annotated[date | None, BeforeValidator(_date)]
+
+
+def _decimal(value: Any) -> Any:
+    """A number as a cell gives it: Persian or Arabic digits, the Persian decimal separator
+    (٫) and thousands separators (٬ or ,) read as typed; an exact decimal, never a float."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, int | Decimal):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    text = normalize_fa(str(value)).replace("٫", ".").replace("٬", "").replace(",", "")
+    try:
+        number = Decimal(text.replace(" ", ""))
+    except InvalidOperation:
+        raise ValueError(f"{text!r} is not a number (عدد نیست)") from None
+    if not number.is_finite():
+        raise ValueError(f"{text!r} is not a number (عدد نیست)")
+    return number
+
+
+Number = Annotated[Decimal, BeforeValidator(_decimal)]
+
+
+def _codes_in(scheme: str) -> Any:
+    """A `;`-separated cell of codes of one code list, each as its notation."""
+    one = _in_scheme(scheme)
+
+    def check(value: Any) -> tuple[str, ...]:
+        return tuple(c for c in (one(v) for v in _split_text(value)) if c)
+
+    return check
 
 
 class IriError(ValueError):
@@ -323,3 +356,49 @@ class ChainLink(Record):
     # The links it waits for: by order (2) or by the service they deliver (SABT:S-01).
     depends_on: Annotated[tuple[Dependency, ...], BeforeValidator(_split)] = ()
     datasets: QualifiedList = ()
+
+
+# -- Step 3: improvement plans (R-5.1, R-5.3; ADR 0027) --------------------------------------
+
+class ImprovementPlan(Record):
+    """An improvement plan for a service that holds a service ID (step 3, R-5.1)."""
+
+    agency_code: Ref
+    ref: Ref
+    title_fa: Text
+    title_en: OptText = None
+    goals_fa: Text
+    goals_en: OptText = None
+    service: Ref
+    pilot_province: _code_in("province") = None  # type: ignore[valid-type]
+    plan_id: OptRef = None
+    status: _code_in("status") = None  # type: ignore[valid-type]
+
+
+class Indicator(Record):
+    """An indicator of an improvement plan: unit, value before, target (R-5.1)."""
+
+    agency_code: Ref
+    plan: Ref
+    ref: Ref
+    title_fa: Text
+    title_en: OptText = None
+    unit_fa: Text
+    unit_en: OptText = None
+    baseline: Number
+    target: Number
+    direction: Annotated[str, BeforeValidator(_in_scheme("indicator-direction"))]
+
+
+class ImprovementAction(Record):
+    """A dated action of an improvement plan, tagged by approach (R-5.1, R-5.3)."""
+
+    agency_code: Ref
+    plan: Ref
+    ref: Ref
+    title_fa: Text
+    title_en: OptText = None
+    start: Annotated[date, BeforeValidator(_date)]
+    due: Annotated[date, BeforeValidator(_date)]
+    approaches: Annotated[tuple[str, ...], BeforeValidator(_codes_in("approach")),
+                          Field(min_length=1)]

@@ -43,6 +43,19 @@ if TYPE_CHECKING:  # the cycle's values (a leaf module of the core, ADR 0021)
         StoredReport,
         StoredStep,
     )
+    from catalog.cycle.progress_facts import (
+        ProgressFiling,
+        StoredEvidence,
+        StoredPlan,
+        StoredProgress,
+    )
+    from catalog.cycle.province_facts import (
+        SliceMove,
+        SliceRegistration,
+        StoredSlice,
+        StoredVerification,
+        VerificationFiling,
+    )
 
 Row = dict[str, Any]
 
@@ -199,6 +212,14 @@ class CyclePort(Protocol):
 
     def obligations(self, agency: str | None, state: str | None) -> list[StoredObligation]:
         """The clocks of an agency or all, in one state or any, earliest due first."""
+
+    def start_emergency(self, clock: ClockStart, keys: Sequence[str]) -> str | None:
+        """Start the clock of an emergency request referred by Foad 128 (R-7) unless one
+        under any of `keys` exists, of any agency, open or met: a Foad 128 reference is one
+        request (ADR 0028). Its IRI, or None: recorded before, nothing written."""
+
+    def emergency(self, keys: Sequence[str]) -> StoredObligation | None:
+        """The emergency request recorded under one of `keys`, of any agency (R-7)."""
 
     def appoint(self, agency: str, member: str, person: str, membership: Mapping[str, Any],
                 on: date, event: CycleEvent) -> bool:
@@ -512,7 +533,80 @@ class SavedQueriesPort(Protocol):
         """Delete the saved query `name`; False when there is none."""
 
 
-class GraphStore(CyclePort, RecordsPort, AccessPort, TrailPort, SavedQueriesPort, Protocol):
+class StoredEndorsement(NamedTuple):
+    """The steering council's endorsement of an improvement plan as it then stood (R-5.1)."""
+
+    plan: str
+    iri: str
+    fingerprint: str  # of the plan, its indicators and actions (catalog.cycle.plans)
+    endorsed_on: str  # ISO date
+    resolution: str | None  # the council's resolution number
+    by: str | None  # the member who recorded it
+
+
+class PlansPort(Protocol):
+    """The improvement plans of step 3 beside the records (R-5.1, ADR 0027)."""
+
+    def endorse_plan(self, agency: str, plan: str, endorsement: Mapping[str, Any],
+                     event: CycleEvent) -> str | None:
+        """Record the council's endorsement of `plan` (a plan of `agency`) with its event; its
+        IRI, or None when the plan is not the agency's (nothing written)."""
+
+    def endorsements(self, plans: Sequence[str]) -> list[StoredEndorsement]:
+        """Every endorsement of these plans, oldest first."""
+
+    def plan_parts(self, plan: str) -> list[str]:
+        """The IRIs of a plan's indicators and actions."""
+
+
+class ProgressPort(Protocol):
+    """What catalog.cycle.progress asks of the store: plans as reports need them, progress
+    reports with their evidence files written whole, and the files read back (R-5.2,
+    ADR 0029)."""
+
+    def progress_plan(self, plan: str) -> StoredPlan | None:
+        """The plan with its agency, status, indicators and actions; None: no such plan."""
+
+    def file_progress(self, filing: ProgressFiling) -> bool:
+        """Write the report, its values, links, evidence files and change event in one
+        atomic write; False, nothing written, when the plan is not the agency's and approved
+        or already has a report for the period."""
+
+    def progress_reports(self, plan: str) -> list[StoredProgress]:
+        """The plan's progress reports, by period (never a file's bytes)."""
+
+    def evidence_file(self, iri: str) -> StoredEvidence | None:
+        """An evidence file's description and the plans whose reports cite it."""
+
+    def evidence_content(self, iri: str) -> str | None:
+        """An evidence file's bytes, in base64 as stored."""
+
+
+class ProvincesPort(Protocol):
+    """A piloted plan's provincial slice (R-5.5) and the provinces' verification reports
+    (R-8.1, R-8.2), beside the records (ADR 0030)."""
+
+    def register_slice(self, registration: SliceRegistration) -> str | None:
+        """Write the slice with its event; its IRI, or None (nothing written) when the plan
+        is not the agency's and approved, or has a slice already."""
+
+    def move_slice(self, move: SliceMove) -> bool:
+        """Move the slice to its next state with its event (and, sending it, stop the clock),
+        all or nothing; False when it is not in `move.from_state`."""
+
+    def provincial_slice(self, plan: str) -> StoredSlice | None:
+        """The plan's slice, if registered."""
+
+    def file_verification(self, filing: VerificationFiling) -> bool:
+        """Write the report, its verdicts and its event in one atomic write; False, nothing
+        written, when the province reported on the plan already."""
+
+    def verifications(self, plan: str) -> list[StoredVerification]:
+        """The verification reports on the plan, by province."""
+
+
+class GraphStore(CyclePort, RecordsPort, AccessPort, TrailPort, SavedQueriesPort, PlansPort,
+                 ProgressPort, ProvincesPort, Protocol):
     name: str
 
     def setup(self) -> None:

@@ -22,7 +22,14 @@ from rdflib.namespace import RDF, SKOS
 from catalog import model as m
 from catalog.access.principals import OPERATOR, Principal
 from catalog.changeset import ChangeSet, Origin
-from catalog.decided import ISSUED, OBLIGATION_LABELS, carry_decided, is_approved
+from catalog.decided import (
+    ISSUED,
+    OBLIGATION_LABELS,
+    PLAN_LABELS,
+    PROGRESS_LABELS,
+    carry_decided,
+    is_approved,
+)
 from catalog.graphmap import MappingError, Node, graph_to_nodes, node_from_pairs, nodes_to_graph
 from catalog.iris import Iris
 from catalog.kinds import changeset as records_to_rdf
@@ -401,7 +408,8 @@ def diff(before: Node, after: Node) -> list[dict[str, Any]]:
 
 # Written only by catalog.cycle: the cycle's state and its audit trail cannot be submitted,
 # so no file can rewrite a step's state or an event (R-2.1, R-16, ADR 0005).
-CYCLE_LABELS = frozenset({"AgencyStep", "Activity", "Association"}) | OBLIGATION_LABELS
+CYCLE_LABELS = (frozenset({"AgencyStep", "Activity", "Association"}) | OBLIGATION_LABELS
+                | PROGRESS_LABELS | PLAN_LABELS)
 # Left out of a catalog export (kept in backups): the cycle's state and the trail's agents.
 TRAIL_LABELS = CYCLE_LABELS | {"Agent"}
 

@@ -20,7 +20,7 @@ Conventions every sheet shares:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Literal
 
@@ -34,7 +34,10 @@ __all__ = [
     "DATA_FLOWS",
     "DUTIES",
     "EMPLOYEES",
+    "IMPROVEMENT_PLANS",
     "INFORMATION_SYSTEMS",
+    "PLAN_ACTIONS",
+    "PLAN_INDICATORS",
     "POSTS",
     "SERVICES",
     "UNITS",
@@ -51,7 +54,8 @@ __all__ = [
     "split_ref",
 ]
 
-ColumnKind = Literal["text", "list", "ref", "ref_list", "enum", "date", "int", "bool", "url"]
+ColumnKind = Literal["text", "list", "ref", "ref_list", "enum", "date", "int", "decimal", "bool",
+                     "url"]
 
 # How a reference cell is resolved:
 #   national  - a nationally unique id or code (agencies, units, posts, employees, chains);
@@ -803,6 +807,153 @@ CHAIN_LINKS = Sheet(
     "مبادله‌شده (ماده ۶).",
     "The links of each chain: each agency's service in it, their order and dependencies, and "
     "the data exchanged (R-6.1).",
+)
+
+# -- Step 3: improvement plans (R-5.1, R-5.3; ADR 0027) --------------------------------------
+
+INDICATOR_DIRECTIONS = (("increase", "افزایشی (بیشتر بهتر است)"),
+                        ("decrease", "کاهشی (کمتر بهتر است)"))
+
+
+def _termed(column: Column, term: str, scheme: str | None = None) -> Column:
+    """The column, mapped to the JSON-LD term `term` (a kind mapped from its columns)."""
+    return replace(column, term=term, scheme=scheme)
+
+
+def _plan_of(thing_fa: str, thing_en: str) -> Column:
+    return _termed(_ref_col(
+        "plan", "کد برنامه", "Plan reference", "improvement_plans", "agency",
+        f"کد داخلی برنامه بهبودی که این {thing_fa} جزء آن است؛ برنامه از همین دستگاه",
+        f"The reference of the improvement plan this {thing_en} belongs to, of the same agency",
+        "PL-01", required=True,
+    ), "plan")
+
+
+IMPROVEMENT_PLANS = Sheet(
+    "improvement_plans", "برنامه‌های بهبود", "Improvement plans",
+    (
+        _owner_code("برنامه", "plan"),
+        _termed(_local_ref("برنامه", "Plan", "PL-01"), "ref"),
+        *(_termed(c, "title") for c in _names(
+            "title", "برنامه", "plan", "کاهش زمان صدور شناسنامه نوزاد",
+            "Cutting the time to issue a newborn's birth certificate")),
+        _termed(_text_col(
+            "goals_fa", "اهداف (فارسی)", "Goals (Persian)",
+            "اهداف برنامه بهبود به فارسی (ماده ۵)", "The plan's goals, in Persian (R-5.1)",
+            "صدور شناسنامه در همان روز تولد، بدون مراجعه حضوری", required=True,
+        ), "goal"),
+        _termed(_text_col(
+            "goals_en", "اهداف (انگلیسی)", "Goals (English)",
+            "اهداف برنامه به انگلیسی (اختیاری)", "The plan's goals, in English (optional)",
+            "Certificates issued on the day of birth, with no visit",
+        ), "goal"),
+        _termed(_ref_col(
+            "service", "خدمت", "Service", "services", "agency",
+            "خدمتِ دارای شناسه خدمت که این برنامه آن را بهبود می‌دهد (ماده ۵)؛ کد داخلی "
+            "خدمت همین دستگاه",
+            "The service, holding a service ID, that the plan improves (R-5.1); a service "
+            "reference of this agency",
+            "S-01", required=True,
+        ), "improves"),
+        _termed(_text_col(
+            "pilot_province", "استان پایلوت", "Pilot province",
+            "اگر برنامه نخست در یک استان اجرا می‌شود، شناسه آن استان در فهرست استان‌ها "
+            "(مانند tehran)؛ بخش استانی برنامه یک ماه پس از تأیید سازمان ثبت می‌شود "
+            "(تبصره ۲ ماده ۵)",
+            "When the plan is piloted in one province first, the province's slug (e.g. "
+            "tehran); the plan's provincial slice is due a month after the Organization "
+            "approves it (R-5.5)",
+            "tehran",
+        ), "spatial", "province"),
+        _termed(_text_col(
+            "plan_id", "شناسه برنامه", "Plan ID",
+            "شناسه‌ای که چرخه پس از تأیید سازمان صادر می‌کند؛ خالی بماند",
+            "The ID the cycle issues on the Organization's approval (R-5.1); leave it empty",
+            "",
+        ), "planId"),
+        _termed(_status("برنامه", "plan"), "status", "status"),
+    ),
+    "برنامه‌های بهبود فرایند برای هر خدمت دارای شناسه (گام سوم، ماده ۵)؛ نخست شورای راهبری "
+    "دستگاه آن را تصویب می‌کند و سپس سازمان.",
+    "Process improvement plans, one for each service that holds a service ID (step 3, R-5.1); "
+    "endorsed first by the agency's steering council, then approved by the Organization.",
+)
+
+PLAN_INDICATORS = Sheet(
+    "plan_indicators", "شاخص‌های برنامه", "Plan indicators",
+    (
+        _owner_code("شاخص", "indicator"),
+        _plan_of("شاخص", "indicator"),
+        _termed(_local_ref("شاخص", "Indicator", "IND-1"), "ref"),
+        *(_termed(c, "title") for c in _names(
+            "title", "شاخص", "indicator", "میانگین زمان صدور شناسنامه",
+            "Average time to issue a certificate")),
+        _termed(_text_col(
+            "unit_fa", "واحد سنجش", "Unit of measure (Persian)",
+            "واحد سنجش شاخص به فارسی (ماده ۵)", "The indicator's unit, in Persian (R-5.1)",
+            "روز", required=True,
+        ), "unitOfMeasure"),
+        _termed(_text_col(
+            "unit_en", "واحد سنجش انگلیسی", "Unit of measure (English)",
+            "واحد سنجش به انگلیسی (اختیاری)", "The unit, in English (optional)", "days",
+        ), "unitOfMeasure"),
+        _termed(_text_col(
+            "baseline", "مقدار پیش از بهبود", "Value before",
+            "مقدار شاخص پیش از اجرای برنامه (ماده ۵)", "The indicator's value before the "
+            "plan (R-5.1)", "14", required=True, kind="decimal",
+        ), "baseline"),
+        _termed(_text_col(
+            "target", "مقدار هدف", "Target value",
+            "مقداری که شاخص باید پس از اجرای برنامه به آن برسد (ماده ۵)",
+            "The value the indicator should reach after the plan (R-5.1)", "1",
+            required=True, kind="decimal",
+        ), "target"),
+        _termed(_choice_col(
+            "direction", "جهت بهبود", "Direction", INDICATOR_DIRECTIONS,
+            "افزایشی اگر مقدار بیشتر بهتر است، کاهشی اگر کمتر بهتر است",
+            "increase when a higher value is better, decrease when a lower one is",
+            "decrease", required=True,
+        ), "direction", "indicator-direction"),
+    ),
+    "شاخص‌های هر برنامه بهبود با واحد سنجش، مقدار پیش از بهبود و هدف (ماده ۵)؛ مقدار "
+    "تحقق‌یافته با گزارش‌های پیشرفت ثبت می‌شود.",
+    "The indicators of each improvement plan, with unit, value before and target (R-5.1); the "
+    "values reached come with the progress reports (R-5.2).",
+)
+
+PLAN_ACTIONS = Sheet(
+    "plan_actions", "اقدامات برنامه", "Plan actions",
+    (
+        _owner_code("اقدام", "action"),
+        _plan_of("اقدام", "action"),
+        _termed(_local_ref("اقدام", "Action", "A-1"), "ref"),
+        *(_termed(c, "title") for c in _names(
+            "title", "اقدام", "action", "اتصال بیمارستان‌ها به سامانه ثبت ولادت",
+            "Connecting hospitals to the birth registration system")),
+        _termed(_text_col(
+            "start", "تاریخ شروع", "Start date",
+            "تاریخ شروع اقدام، به هجری شمسی (۱۴۰۴/۰۷/۰۱) یا میلادی", "When the action "
+            "starts, Solar Hijri (1404/07/01) or ISO", "1404/07/01", required=True,
+            kind="date",
+        ), "startDate"),
+        _termed(_text_col(
+            "due", "تاریخ سررسید", "Due date",
+            "تاریخی که اقدام باید تا آن انجام شود (زمان‌بندی برنامه، ماده ۵)",
+            "When the action is due to be done (the plan's timeline, R-5.1)", "1404/12/15",
+            required=True, kind="date",
+        ), "dueDate"),
+        _termed(_text_col(
+            "approaches", "رویکردها", "Approaches",
+            "رویکرد یا رویکردهای اقدام از فهرست ماده ۵ (مانند process_mining یا «داده‌کاوی "
+            "فرایند»)؛ چند مورد را با ; جدا کنید",
+            "The approach or approaches of the action, from R-5.3's list (e.g. "
+            "process_mining); separate several with ;",
+            "integrated_registry_data;iot", required=True, kind="list",
+        ), "approach", "approach"),
+    ),
+    "زمان‌بندی اقدامات هر برنامه بهبود با رویکرد هر اقدام (ماده ۵).",
+    "The timeline of each improvement plan's actions, each tagged with its approaches (R-5.1, "
+    "R-5.3).",
 )
 
 @cache

@@ -20,7 +20,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 
 from catalog.changeset import ChangeSet, Origin
-from catalog.decided import OBLIGATION_LABELS
+from catalog.decided import OBLIGATION_LABELS, PLAN_LABELS, PROGRESS_LABELS
 from catalog.graphmap import Node, node_triples, nodes_to_graph
 from catalog.ontology import codelists_graph, mapping
 from catalog.port import GraphStore
@@ -72,7 +72,7 @@ ID_TERMS = frozenset({GC.dutyId, GC.serviceId})
 # (tests/test_shapes.py); the trail, the cycle's state and obligations are written by the
 # cycle, not by people (and a bulk load's change event points at every record it stored).
 UNJUDGED = frozenset({"Concept", "ConceptScheme", "Activity", "Association", "Agent",
-                      "AgencyStep"}) | OBLIGATION_LABELS
+                      "AgencyStep"}) | OBLIGATION_LABELS | PROGRESS_LABELS | PLAN_LABELS
 STORED = Origin("stored record")
 
 # A data graph as a set of triples: filling an rdflib Graph cost more than the SHACL run on it

@@ -28,7 +28,9 @@ def account(
     ] = None,
     province: Annotated[str | None, typer.Option("--province", help="provincial verifier")
                         ] = None,
-    scope: Annotated[list[str] | None, typer.Option("--scope", help="system client")] = None,
+    scope: Annotated[list[str] | None, typer.Option(
+        "--scope", help="system client: read:approved, read:all, read:public-data, or "
+                        "submit:emergency-requests (Foad 128, R-7); repeatable")] = None,
 ) -> None:
     """Create or update an account."""
     p = Principal(name, role, agency, frozenset(body or ()), province, frozenset(scope or ()))

@@ -28,7 +28,7 @@ cycle_app = typer.Typer(help="The 9 steps of the cycle per agency: status, actio
 AgencyOpt = Annotated[str, typer.Option("--agency", help="the agency's code, e.g. SABT")]
 StepOpt = Annotated[int, typer.Option("--step", min=1, max=9, help="step 1 … 9")]
 RecordOpt = Annotated[str | None, typer.Option(
-    "--record", help="the IRI of one duty (step 1) or service (step 2)")]
+    "--record", help="the IRI of one duty (step 1), service (step 2) or plan (step 3)")]
 ReasonOpt = Annotated[str | None, typer.Option("--reason", help="why (required to reject)")]
 
 

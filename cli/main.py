@@ -18,6 +18,8 @@ from cli.audit import audit_app
 from cli.backup import backup_command, restore_command
 from cli.cycle import cycle_app, deadlines
 from cli.harvest import harvest_command
+from cli.plans import plans_app
+from cli.progress import progress_app
 from cli.queries import query_app
 from cli.report import report_app
 from cli.standard import import_command
@@ -39,6 +41,8 @@ def _main(ctx: typer.Context) -> None:
 
 
 app.add_typer(cycle_app, name="cycle")
+app.add_typer(plans_app, name="plans")  # step 3's improvement plans (ADR 0027)
+app.add_typer(progress_app, name="progress")  # progress reports with evidence (ADR 0029)
 app.add_typer(admin_app, name="admin")
 app.add_typer(query_app, name="query")  # graph queries for auditors (ADR 0004)
 app.command("deadlines")(deadlines)

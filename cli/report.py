@@ -9,14 +9,15 @@ catalog.guard, and the policy decides what the principal may do.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from catalog.access.principals import Forbidden, Principal
-from catalog.cycle.deadlines import Period
+from catalog.cycle.deadlines import DueState, Period
+from catalog.cycle.engine import TEHRAN
 from catalog.cycle.reports import to_csv, to_findings_csv, to_markdown
 from catalog.cycle.states import CycleRefused
 from catalog.guard import Guard
@@ -25,7 +26,8 @@ from cli.who import ByOpt, TokenOpt, acting, guard
 
 report_app = typer.Typer(
     help="Report events to govcat (representative, emergency requests, duty changes, "
-         "provincial slices, performance reports) and produce the monitoring report (R-18).",
+         "performance reports) and produce the monitoring report (R-18); a piloted plan's "
+         "provincial slice is `govcat plans slice …` (R-5.5).",
     no_args_is_help=True)
 
 AgencyOpt = Annotated[str, typer.Option("--agency", help="the agency's code, e.g. SABT")]
@@ -162,6 +164,37 @@ def emergency_resolved(
     typer.echo(f"{agency}: {request} resolved")
 
 
+@report_app.command("emergencies")
+def emergencies(
+    agency: Annotated[str | None, typer.Option("--agency", help="only this agency")] = None,
+    state: Annotated[str | None, typer.Option(
+        "--state", help="open, closed (resolved) or overdue; default every one")] = None,
+    today: Annotated[str | None, typer.Option(
+        "--today", help="count from this date (1404/01/15 or ISO); default: today in Tehran")
+    ] = None,
+    by: ByOpt = None, token: TokenOpt = None,
+) -> None:
+    """The emergency requests referred by Foad 128 (R-7, ADR 0028), earliest due first: state,
+    Solar Hijri due date, days left or late."""
+    day = _date(today, "--today") or datetime.now(UTC).astimezone(TEHRAN).date()
+    g, actor = _who(token, by)
+    try:
+        found = g.list_emergencies(actor, day, agency, state)
+    except (CycleRefused, Forbidden) as exc:
+        raise _fail(exc) from exc
+    for o in found:
+        ref = f"#{o.reference}" if o.reference else o.iri.rsplit("/", 1)[-1]
+        if o.open:
+            status = f"open, due {DueState(o.due, day).describe()}"
+        else:
+            ended = to_jalali_str(o.ended) if o.ended else "?"
+            late = " (late)" if o.ended and o.ended > o.due else ""
+            status = f"closed {ended}{late}, was due {to_jalali_str(o.due)}"
+        typer.echo(f"{o.agency:<8} {ref:<20} referred {to_jalali_str(o.clock_start)}  "
+                   f"{status} — {o.subject or ''}")
+    typer.echo(f"{len(found)} emergency request(s) as of {to_jalali_str(day)}", err=True)
+
+
 @report_app.command("duties-changed")
 def duties_changed(
     agency: AgencyOpt,
@@ -178,21 +211,6 @@ def duties_changed(
         raise _fail(exc) from exc
     typer.echo(f"{agency}: duties update due {to_jalali_str(o.due)}" if o else
                f"{agency}: a duties update is already due")
-
-
-@report_app.command("provincial-slice")
-def provincial_slice(
-    agency: AgencyOpt,
-    unit: Annotated[str, typer.Option("--unit", help="the provincial unit's code")],
-    by: ByOpt = None, token: TokenOpt = None,
-) -> None:
-    """The provincial slice of the improvement plan for one unit is registered (R-5.5)."""
-    g, actor = _who(token, by)
-    try:
-        g.provincial_slice_registered(actor, agency, unit)
-    except (CycleRefused, Forbidden) as exc:
-        raise _fail(exc) from exc
-    typer.echo(f"{agency}: provincial slice of {unit} registered")
 
 
 @report_app.command("performance")

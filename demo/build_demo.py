@@ -13,7 +13,8 @@ Employees are identified by synthetic IDs only (E-<AGENCY>-0001); there are no n
 national codes. Legal texts are real Iranian laws; article numbers are illustrative. URLs use the
 reserved `.example` domain. Legacy registry numbers are synthetic.
 
-Run:  .venv/bin/python demo/build_demo.py [output.xlsx]
+Run:  .venv/bin/python -m demo.build_demo [output.xlsx]  (also writes demo/govcat-demo-step3.xlsx,
+      the improvement plans of step 3: demo/build_step3.py)
 
 Before writing, `check()` asserts the catalog's consistency rules (a service maps to duties of
 its own agency, approved items carry issued IDs, references resolve, chains span agencies, ...),
@@ -40,6 +41,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from catalog import kinds
+from demo.build_step3 import STEP3_OUT, build_step3
 
 Row = dict[str, Any]
 
@@ -1663,10 +1665,14 @@ def main(argv: list[str]) -> int:
     sheets = workbook_columns(rows)
     write(rows, sheets, out)
     write_legacy(rows, out.with_name(LEGACY_OUT))
+    step3 = build_step3(rows["services"])
+    write(step3, workbook_columns(step3), out.with_name(STEP3_OUT))
     total = sum(len(r) for r in rows.values())
     for sheet in sheets:
         print(f"{sheet:20} {len(rows[sheet]):4}")
     print(f"{'total':20} {total:4}  -> {out}")
+    for sheet, found in step3.items():
+        print(f"{sheet:20} {len(found):4}  -> {out.with_name(STEP3_OUT)}")
     return 0
 
 

@@ -208,6 +208,21 @@ def _due_text(due: Due) -> str:
     return f"step {due.step} ({due.requirement}) {due.what_en}: due {due.state.describe()}"
 
 
+# -- improvement plans behind their own timeline (R-5.1, R-18; ADR 0030) --------------------------
+
+BEHIND_COLUMNS = ["agency", "plan", "plan_ref", "action", "action_ref", "title_fa", "due"]
+
+
+def behind_schedule(run: Runner, params: Mapping[str, Any]) -> Answer:
+    """The query's rows as of `as_of`, by default today in Tehran (the Cypher has no calendar
+    of its own on FalkorDB)."""
+    as_of = (date.fromisoformat(params["as_of"]) if params.get("as_of")
+             else datetime.now(TEHRAN).date())
+    rows = run({"as_of": as_of.isoformat(), "agency": params.get("agency")})
+    return Answer("", list(BEHIND_COLUMNS), [{c: r[c] for c in BEHIND_COLUMNS} for r in rows],
+                  meta={"as_of": as_of.isoformat(), "as_of_jalali": to_jalali_str(as_of)})
+
+
 ANALYSES: dict[str, Analysis] = {
     "agency_cycles": agency_cycles,
     "system_lineage": system_lineage,
@@ -216,4 +231,5 @@ ANALYSES: dict[str, Analysis] = {
     "compare_structure": compare_structure,
     "most_depended_upon": most_depended_upon,
     "cycle_progress": cycle_progress,
+    "behind_schedule": behind_schedule,
 }

@@ -48,6 +48,7 @@ _KIND_FA = {
     "enum": "انتخابی",
     "date": "تاریخ",
     "int": "عدد صحیح",
+    "decimal": "عدد",
     "bool": "بله/خیر",
     "url": "نشانی اینترنتی",
 }
@@ -59,6 +60,7 @@ _KIND_EN = {
     "enum": "choice",
     "date": "date",
     "int": "integer",
+    "decimal": "number",
     "bool": "yes/no",
     "url": "URL",
 }
@@ -282,7 +284,7 @@ def _format_column(ws: Worksheet, index: int, column: Column, lists: Worksheet) 
     letter = get_column_letter(index)
     width = max(len(column.key), len(column.header_fa), len(column.example)) + 4
     ws.column_dimensions[letter].width = min(max(width, 14), 40)
-    if column.kind != "int":
+    if column.kind not in ("int", "decimal"):
         # Text format keeps Excel from turning IDs like 0012 into 12 or dates into serials.
         ws.column_dimensions[letter].number_format = "@"
     if column.allowed:

@@ -73,6 +73,23 @@ def registry(store: GraphStore) -> Registry:
     return reg
 
 
+@pytest.fixture
+def other(request: pytest.FixtureRequest, store: GraphStore) -> Registry:
+    """An empty store of the other kind than `store`, opened as govcat opens one (code lists
+    written): where a backup is restored to move between stores (ADR 0012)."""
+    target: GraphStore
+    if store.name == "falkordb":
+        target = Neo4jStore(request.getfixturevalue("neo4j_driver"), "neo4j")
+    else:
+        server: FalkorServer = request.getfixturevalue("falkor_server")
+        target = FalkorStore(server.connect(), "restore-target")
+    target.clear()
+    target.setup()
+    reg = Registry(target, Iris(BASE))
+    reg.ensure_code_lists()
+    return reg
+
+
 @pytest.fixture(scope="session")
 def project_root() -> Path:
     return Path(__file__).resolve().parent.parent

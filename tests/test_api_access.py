@@ -17,11 +17,21 @@ from httpx import Response
 
 from api.app import create_app
 from catalog.access.accounts import Accounts
-from catalog.access.principals import Principal, Role
+from catalog.access.principals import SUBMIT_EMERGENCIES, Principal, Role
 from catalog.cycle.config import default_config
+from catalog.cycle.plans import Plans
+from catalog.cycle.progress import Progress
 from catalog.registry import Registry
 from loaders.submission import read_submission
 from tests.support.auth import tokens_for
+from tests.support.plans import (
+    REVIEWER,
+    approved_plan,
+    council,
+    load_plan,
+    services_with_ids,
+    steward,
+)
 from tests.workbooks import two_agencies, write_workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -209,17 +219,36 @@ CROSS_AGENCY: dict[tuple[str, str], Call] = {
     ("POST", "/agencies/{agency}/emergencies"):
         _post("/agencies/TAXO/emergencies",
               json={"referred": "1404/03/01", "subject": "صف", "days": 5, "reference": "F1"}),
+    ("POST", "/foad128/emergency-requests"):  # R-7: Foad 128's system account only (ADR 0028)
+        _post("/foad128/emergency-requests", json={
+            "reference": "F1", "agency": "TAXO", "referred": "1404/03/01", "subject": "صف"}),
     ("POST", "/agencies/{agency}/emergencies/{ref}/resolved"):
         _post("/agencies/TAXO/emergencies/F1/resolved", json={"note": "done"}),
     ("POST", "/agencies/{agency}/duties-changed"):
         _post("/agencies/TAXO/duties-changed", json={"on": "1404/03/01"}),
-    ("POST", "/agencies/{agency}/provincial-slices/{unit}"):
-        _post("/agencies/TAXO/provincial-slices/TAXO_ISF"),
     ("POST", "/agencies/{agency}/performance-reports"):
         _post("/agencies/TAXO/performance-reports",
               json={"period": "1404-H1", "progress": "گام ۱"}),
     ("POST", "/reports/monitoring"):
         _post("/reports/monitoring", json={"period": "1404-H1"}),
+    # step 3: the steering council endorses its own agency's plans only (R-5.1, ADR 0027)
+    ("POST", "/agencies/{agency}/plans/{plan}/endorse"):
+        _post("/agencies/TAXO/plans/PL1/endorse", json={"resolution": "1"}),
+    # a piloted plan's provincial slice and the provinces' verification (R-5.5, R-8, ADR 0030)
+    ("POST", "/agencies/{agency}/plans/{plan}/slice"):
+        _post("/agencies/TAXO/plans/PL1/slice", json={"description_fa": "بخش استانی"}),
+    ("POST", "/agencies/{agency}/plans/{plan}/slice/endorse"):
+        _post("/agencies/TAXO/plans/PL1/slice/endorse", json={"resolution": "1"}),
+    ("POST", "/agencies/{agency}/plans/{plan}/slice/send"):
+        _post("/agencies/TAXO/plans/PL1/slice/send"),
+    ("POST", "/agencies/{agency}/plans/{plan}/verifications"):
+        _post("/agencies/TAXO/plans/PL1/verifications", json={
+            "province": "isfahan", "indicators": {"I1": {"verdict": "confirmed", "value": "1"}},
+            "problems": "مشکل", "suggestions": "پیشنهاد"}),
+    # progress reports with evidence: the agency's own approved plans only (R-5.2, ADR 0029)
+    ("POST", "/agencies/{agency}/plans/{plan}/progress"):
+        _post("/agencies/TAXO/plans/PL1/progress",
+              json={"period": "1404-H2", "narrative": "پیشرفت"}),
     # R-3.3 review flags and the admin's legacy identifiers (ADR 0015)
     ("POST", "/agencies/{agency}/reviews"):
         _post("/agencies/TAXO/reviews", json={"record": "x", "note": "reviewed"}),
@@ -276,3 +305,184 @@ def test_every_write_route_refuses_another_agencys_steward(world: World) -> None
         call, status = READ_ONLY_POSTS[route]
         assert call(world).status_code == status, route
     assert world.registry.export(trail=True).isomorphic(before)
+
+
+# -- the emergency requests of Foad 128 (R-7, ADR 0028): every role on the new routes -----------
+
+def _one_of_each_role() -> list[Principal]:
+    """An account of every role (with the agency, bodies and province any role may need);
+    the system role twice: with the scope `submit:emergency-requests`, and with a read scope."""
+    return [Principal(f"any-{r.value}", r, agency="REG", bodies=BODIES, province="isfahan",
+                      scopes=frozenset({SUBMIT_EMERGENCIES} if r is Role.SYSTEM else ()))
+            for r in Role] + [Principal("any-reader", Role.SYSTEM,
+                                        scopes=frozenset({"read:approved"}))]
+
+
+# Who may list an agency's emergency requests (READ_TRAIL, R-16); a role not named here (one
+# added later) is tried on the submit route only.
+LISTS_EMERGENCIES = {Role.STEWARD: 200, Role.REPRESENTATIVE: 200, Role.REVIEWER: 200,
+                     Role.CONSULTANT: 200, Role.PROVINCIAL_VERIFIER: 200, Role.AUDITOR: 200,
+                     Role.ADMIN: 200, Role.SYSTEM: 403}
+
+
+def test_only_foad128s_system_account_submits_emergency_requests(world: World) -> None:
+    who = _one_of_each_role()
+    tokens = tokens_for(world.registry, who)
+    body = {"reference": "F128-9", "agency": "REG", "referred": "1404/03/01", "subject": "صف",
+            "days": 5}
+    for p in who:
+        headers = {"Authorization": f"Bearer {tokens[p.name]}"}
+        r = world.client.post("/foad128/emergency-requests", headers=headers, json=body)
+        if p.role is Role.SYSTEM and SUBMIT_EMERGENCIES in p.scopes:
+            assert r.status_code == 201, r.text
+            again = world.client.post("/foad128/emergency-requests", headers=headers, json=body)
+            assert (again.status_code, again.json()["iri"]) == (200, r.json()["iri"])
+        else:
+            assert r.status_code == 403, (p.name, r.status_code, r.text)
+            assert r.json()["requirement"] == "R-7" and r.json()["detail_fa"], p.name
+        listing = world.client.get("/agencies/REG/emergencies", headers=headers)
+        if p.role in LISTS_EMERGENCIES:
+            assert listing.status_code == LISTS_EMERGENCIES[p.role], (p.name, listing.text)
+    listed = _ok(world.client.get("/agencies/REG/emergencies", headers=world.as_("auditor")))
+    assert [x["reference"] for x in listed] == ["F128-9"]  # stored once
+
+
+# -- step 3: the steering council's endorsement (R-5.1, ADR 0027): every role -----------------
+
+def test_only_the_agencys_council_endorses_its_plan_and_everyone_reads_the_plans(
+        registry: Registry, tmp_path: Path) -> None:
+    services_with_ids(registry, tmp_path, ("REG",))
+    load_plan(registry, tmp_path)
+    people = _one_of_each_role() + [Principal("council-taxo", Role.COUNCIL, agency="TAXO")]
+    tokens = tokens_for(registry, people)
+    client = TestClient(create_app(registry))
+    url = "/agencies/REG/plans/PL1/endorse"
+    for p in people:
+        headers = {"Authorization": f"Bearer {tokens[p.name]}"}
+        r = client.post(url, headers=headers, json={"resolution": "1405/12"})
+        allowed = p.role is Role.COUNCIL and p.agency == "REG"
+        assert r.status_code == (200 if allowed else 403), (p.name, r.status_code, r.text)
+        if allowed:
+            assert r.json()["recorded"] and r.json()["endorsed"]
+        listing = client.get("/agencies/REG/plans", headers=headers)
+        assert listing.status_code == (403 if p.role is Role.SYSTEM else 200), p.name
+    listed = client.get("/agencies/REG/plans", headers={
+        "Authorization": f"Bearer {tokens['any-auditor']}"}).json()
+    [plan] = listed["plans"]
+    assert plan["endorsed"] and plan["endorsements"][0]["resolution"] == "1405/12"
+    assert listed["ready_to_submit"] is True
+
+
+# -- progress reports with evidence (R-5.2, ADR 0029): every role on the new routes ----------
+
+def test_only_the_agency_files_progress_and_only_readers_of_the_plan_see_it(
+        registry: Registry, tmp_path: Path) -> None:
+    approved_plan(registry, tmp_path)
+    people = _one_of_each_role() + [Principal("steward-taxo", Role.STEWARD, agency="TAXO")]
+    tokens = tokens_for(registry, people)
+    client = TestClient(create_app(registry))
+    url = "/agencies/REG/plans/PL1/progress"
+    # Each agency role files its own half year, so that a second report is never the cause.
+    periods = iter(["1404-H2", "1405-H1"])
+    filed = []
+    for p in people:
+        headers = {"Authorization": f"Bearer {tokens[p.name]}"}
+        allowed = p.role in (Role.STEWARD, Role.REPRESENTATIVE) and p.agency == "REG"
+        period = next(periods) if allowed else "1404-H1"
+        r = client.post(url, headers=headers, data={"period": period, "narrative": "پیشرفت"},
+                        files=[("evidence", (f"{p.name}.pdf", b"%PDF-1.4\n% " +
+                                             p.name.encode() + b"\n%%EOF\n", "a/b"))])
+        assert r.status_code == (201 if allowed else 403), (p.name, r.status_code, r.text)
+        if allowed:
+            filed.append(r.json()["evidence"][0]["href"])
+        else:
+            assert r.json()["requirement"] in ("R-5.2", "R-20.1"), p.name
+            assert r.json()["detail_fa"], p.name
+    assert len(filed) == 2
+    # Reading follows the plan (catalog.access.visibility): every account reads it; a system
+    # without read:all, and anyone without a token, is told nothing (404).
+    for p in people:
+        headers = {"Authorization": f"Bearer {tokens[p.name]}"}
+        reads = p.role is not Role.SYSTEM
+        listing = client.get(url, headers=headers)
+        assert listing.status_code == (200 if reads else 404), (p.name, listing.text)
+        for href in filed:
+            assert client.get(href, headers=headers).status_code == (200 if reads else 404)
+    assert client.get(url).status_code == 404
+    assert all(client.get(href).status_code == 404 for href in filed)
+
+
+# -- a piloted plan's provincial slice and the provinces' verification (R-5.5, R-8.1, R-8.2,
+# ADR 0030): every role on each new route ------------------------------------------------------
+
+def test_only_the_agency_moves_its_slice_and_only_the_provinces_verifier_verifies(
+        registry: Registry, tmp_path: Path) -> None:
+    cycle = services_with_ids(registry, tmp_path, ("REG",))
+    load_plan(registry, tmp_path, pilot="isfahan")
+    Plans(cycle).endorse("REG", "PL1", council())
+    cycle.start("REG", 3, steward())
+    cycle.submit("REG", 3, steward())
+    cycle.approve("REG", 3, REVIEWER)
+    people = _one_of_each_role() + [
+        Principal("council-taxo", Role.COUNCIL, agency="TAXO"),
+        Principal("steward-taxo", Role.STEWARD, agency="TAXO"),
+        Principal("verifier-fars", Role.PROVINCIAL_VERIFIER, province="fars")]
+    tokens = tokens_for(registry, people)
+    client = TestClient(create_app(registry))
+    base = "/agencies/REG/plans/PL1"
+
+    def auth(name: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {tokens[name]}"}
+
+    def each(path: str, body: dict[str, Any] | None, allowed: Callable[[Principal], bool],
+             status: int = 200) -> dict[str, Any]:
+        """Every account posts; the one allowed gets `status`, every other a 403."""
+        done: dict[str, Any] = {}
+        for p in people:
+            r = client.post(base + path, headers=auth(p.name), json=body)
+            if allowed(p):
+                assert r.status_code == status, (path, p.name, r.text)
+                done = r.json()
+            else:
+                assert r.status_code == 403, (path, p.name, r.status_code, r.text)
+                assert r.json()["detail_fa"] and r.json()["requirement"].startswith("R-")
+        assert done, path
+        return done
+
+    def of_reg(role: Role) -> Callable[[Principal], bool]:
+        return lambda p: p.role is role and p.agency == "REG"
+
+    registered = each("/slice", {"description_fa": "ثبت برخط در همهٔ استان‌ها"},
+                      of_reg(Role.STEWARD), 201)
+    assert registered["state"] == "registered" and "isfahan" not in registered["provinces"]
+    assert each("/slice/endorse", {"resolution": "1405/9"},
+                of_reg(Role.COUNCIL))["state"] == "endorsed"
+    sent = each("/slice/send", None, of_reg(Role.STEWARD))
+    assert (sent["state"], sent["late"], sent["sent_jalali"]) == (
+        "sent", False, sent["registered_jalali"])
+    clocks = client.get("/obligations", headers=auth("any-auditor"),
+                        params={"agency": "REG"}).json()
+    assert [(o["key"], o["state"]) for o in clocks if o["requirement"] == "R-5.5"] == [
+        ("R-5.5/PL1", "met")]
+
+    verdicts = {"province": "isfahan", "problems": "مراجعه حضوری", "suggestions": "استعلام برخط",
+                "indicators": {"I1": {"verdict": "confirmed", "value": "2"},
+                               "I2": {"verdict": "not_confirmed", "value": "9", "note": "صف"}}}
+    early = client.post(f"{base}/verifications", json=verdicts,
+                        headers=auth("any-provincial_verifier"))
+    assert early.status_code == 409 and early.json()["reasons"][0]["requirement"] == "R-8.1"
+    Progress(cycle).file("REG", "PL1", steward(), period="1404-H2", narrative="انجام شد",
+                         values={"I1": "2", "I2": "9"}, done=["A1", "A2"])
+    report = each("/verifications", verdicts,
+                  lambda p: p.role is Role.PROVINCIAL_VERIFIER and p.province == "isfahan", 201)
+    assert [(x["indicator"], x["verdict"]) for x in report["indicators"]] == [
+        ("I1", "confirmed"), ("I2", "not_confirmed")]
+    again = client.post(f"{base}/verifications", json=verdicts,
+                        headers=auth("any-provincial_verifier"))
+    assert again.status_code == 409 and again.json()["reasons"][0]["message_fa"]
+    for p in people:  # whoever reads the trail reads the slice and the reports
+        for path in ("/slice", "/verifications"):
+            r = client.get(base + path, headers=auth(p.name))
+            assert r.status_code == (403 if p.role is Role.SYSTEM else 200), (p.name, path)
+    listed = client.get(f"{base}/verifications", headers=auth("any-steward")).json()
+    assert [v["province"] for v in listed["verifications"]] == ["isfahan"]

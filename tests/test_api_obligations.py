@@ -1,7 +1,8 @@
 """Clocks started by events, the representative, performance reports and the monitoring report
 over HTTP (ADR 0007), with real accounts and tokens on both stores:
 R-19 (appoint within 10 days of the cycle's start; the representative files), R-7 (an
-emergency request, overdue after its days, gone once resolved), R-3.3, R-5.5 and R-18 (the
+emergency request, overdue after its days, gone once resolved), R-3.3, R-5.5 (no slice before
+an approved piloted plan; the whole walk is in tests/test_api_access.py) and R-18 (the
 report as JSON, CSV and Markdown); 401 without a token, 403 for another agency's steward."""
 
 from __future__ import annotations
@@ -179,9 +180,12 @@ def test_duties_changed_and_provincial_slices(world: World) -> None:
     assert again == {"agency": "REG", "started": False, "obligation": None}  # already due
     assert world.client.post("/agencies/TAXO/duties-changed",
                              headers=steward).status_code == 403
-    # REG has no provincial slice due (step 3 is not approved).
-    r = world.client.post("/agencies/REG/provincial-slices/REG_ISF", headers=steward)
+    # REG has no approved plan, so no provincial slice to register or send (R-5.5, ADR 0030).
+    r = world.client.post("/agencies/REG/plans/PL1/slice/send", headers=steward)
     assert r.status_code == 409 and r.json()["reasons"][0]["requirement"] == "R-5.5"
+    assert r.json()["reasons"][0]["message_fa"]
+    assert world.client.get("/agencies/REG/plans/PL1/slice", headers=steward).status_code == 404
+    assert not any(k.startswith("R-5.5") for k in _clocks(world, "REG"))
 
 
 def test_the_monitoring_report_as_json_csv_and_markdown(world: World) -> None:
@@ -249,7 +253,10 @@ def test_the_routes_are_documented(world: World) -> None:
     for path in ("/agencies/{agency}/representative", "/agencies/{agency}/emergencies",
                  "/agencies/{agency}/emergencies/{ref}/resolved",
                  "/agencies/{agency}/duties-changed",
-                 "/agencies/{agency}/provincial-slices/{unit}",
+                 "/agencies/{agency}/plans/{plan}/slice",
+                 "/agencies/{agency}/plans/{plan}/slice/endorse",
+                 "/agencies/{agency}/plans/{plan}/slice/send",
+                 "/agencies/{agency}/plans/{plan}/verifications",
                  "/agencies/{agency}/performance-reports", "/obligations",
                  "/reports/monitoring"):
         assert path in spec["paths"], path

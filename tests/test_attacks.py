@@ -466,7 +466,8 @@ def test_the_cli_writes_only_where_it_is_told(tmp_path: Path) -> None:
 def _fill(path: str) -> str:
     sample = {"path": "agency/REG", "kind": "duties", "agency": "REG", "step": "1",
               "action": "submit", "name": "service-duties", "token_id": "0123456789abcdef",
-              "ref": "F1", "unit": "U-REG-1", "profile": "dcat-ap", "page": "1"}
+              "ref": "F1", "unit": "U-REG-1", "profile": "dcat-ap", "page": "1",
+              "plan": "PL1", "sha256": "0" * 64}
     return re.sub(r"\{(\w+)(?::\w+)?\}", lambda m: sample[m.group(1)], path)
 
 

@@ -42,12 +42,8 @@ from catalog.cycle.states import Actor
 from catalog.feed import changes, last_change
 from catalog.graphmap import Node
 from catalog.iris import Iris
-from catalog.port import GraphStore
 from catalog.registry import Registry, node_from_json
 from catalog.resources import Precondition, delete
-from catalog.store.falkordb_server import FalkorServer
-from catalog.store.falkordb_store import FalkorStore
-from catalog.store.neo4j_store import Neo4jStore
 from graph_queries import saved
 from loaders.submission import read_submission
 from tests.conftest import BASE
@@ -98,20 +94,6 @@ def walked(registry: Registry, tmp_path: Path) -> tuple[Registry, str]:
     return registry, token
 
 
-@pytest.fixture
-def other(request: pytest.FixtureRequest, store: GraphStore) -> Registry:
-    """An empty store of the other kind, opened as govcat opens one (code lists written)."""
-    target: GraphStore
-    if store.name == "falkordb":
-        target = Neo4jStore(request.getfixturevalue("neo4j_driver"), "neo4j")
-    else:
-        server: FalkorServer = request.getfixturevalue("falkor_server")
-        target = FalkorStore(server.connect(), "restore-target")
-    target.clear()
-    target.setup()
-    reg = Registry(target, Iris(BASE))
-    reg.ensure_code_lists()
-    return reg
 
 
 def _backup(registry: Registry) -> tuple[bytes, dict[str, Any]]:

@@ -10,8 +10,12 @@ from catalog.store import (
     compound,
     credentials_cypher,
     cypher,
+    emergency_cypher,
     inspection,
     obligations_cypher,
+    plans_cypher,
+    progress_cypher,
+    provinces_cypher,
     reach_cypher,
     review_cypher,
     saved_cypher,
@@ -31,6 +35,14 @@ def all_statements() -> dict[str, str]:
     found.update({f"cycle-{name}": q for name, q in cypher.cycle_statements().items()})
     found.update({f"obligation-{name}": q  # R-19 (ADR 0007)
                   for name, q in obligations_cypher.obligation_statements().items()})
+    found.update({f"emergency-{name}": q  # R-7 requests from Foad 128 (ADR 0028)
+                  for name, q in emergency_cypher.emergency_statements().items()})
+    found.update({f"plans-{name}": q  # the council's endorsement of plans (ADR 0027)
+                  for name, q in plans_cypher.plan_statements().items()})
+    found.update({f"progress-{name}": q  # progress reports and evidence (R-5.2, ADR 0029)
+                  for name, q in progress_cypher.progress_statements().items()})
+    found.update({f"provinces-{name}": q  # slices, R-8 verification (ADR 0030)
+                  for name, q in provinces_cypher.province_statements().items()})
     found.update({f"review-{name}": q  # review flags (ADR 0015)
                   for name, q in review_cypher.review_statements().items()})
     # incremental validation along chains of subOrganizationOf (ADR 0018)

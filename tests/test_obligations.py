@@ -1,7 +1,8 @@
 """Clocks started by events, on both real stores (ADR 0007): R-3.3 (duties changed), R-5.5
-(provincial slices), R-7 (Foad 128 emergency requests), R-18 (monitoring), R-19 (the
-representative and its performance reports). Due dates are checked against jdatetime's own day
-arithmetic as well as the Jalali text, across the leap Esfand of 1403."""
+(the provincial slice of each piloted plan, ADR 0030), R-7 (Foad 128 emergency requests), R-18
+(monitoring), R-19 (the representative and its performance reports). Due dates are checked
+against jdatetime's own day arithmetic as well as the Jalali text, across the leap Esfand of
+1403."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ import pytest
 from catalog.access.principals import Forbidden, Role
 from catalog.cycle.config import default_config
 from catalog.cycle.engine import TEHRAN, Cycle
-from catalog.cycle.obligations import MET, OPEN, Deadline, Obligations
+from catalog.cycle.obligations import MET, OPEN, Deadline, Obligations, slice_key
+from catalog.cycle.plans import Plans
+from catalog.cycle.provinces import Provinces
 from catalog.cycle.states import Actor, CycleRefused
 from catalog.decided import OBLIGATION_LABELS
 from catalog.graphmap import nodes_to_graph
@@ -23,6 +26,7 @@ from catalog.jalali import parse_date, to_jalali_str
 from catalog.ontology import mapping
 from catalog.registry import CYCLE_LABELS, Registry
 from loaders.submission import read_submission
+from tests.support.plans import council, load_plan
 from tests.workbooks import two_agencies, write_workbook
 
 BODIES = frozenset(s.body for s in default_config().steps.values())
@@ -148,45 +152,57 @@ def test_duties_changed_after_approval_starts_the_clock_from_its_date(
         "1404/02/07"]
 
 
-def _to_step_3(cycle: Cycle) -> None:
+def _to_step_3(cycle: Cycle, registry: Registry, tmp_path: Path) -> None:
+    """Steps 1 and 2 approved (REG's S1 holds a service ID), and step 3 submitted with two
+    plans the council endorsed: PL1 piloted in Isfahan, PL2 not piloted (R-5.1, R-5.5)."""
     for step in (1, 2):
         cycle.start("REG", step, STEWARD)
         cycle.submit("REG", step, STEWARD)
         cycle.approve("REG", step, REVIEWER)
+    load_plan(registry, tmp_path, pilot="isfahan")
+    load_plan(registry, tmp_path, plan="PL2")
+    for plan in ("PL1", "PL2"):
+        Plans(cycle).endorse("REG", plan, council())
     cycle.start("REG", 3, STEWARD)
     cycle.submit("REG", 3, STEWARD)
 
 
-def test_approving_step_3_starts_a_month_per_provincial_unit(registry: Registry,
-                                                            tmp_path: Path) -> None:
-    """R-5.5: the Organization approves the improvement plans on 1403/06/31: each provincial
-    unit's slice is due a calendar month later, 1403/07/30 (Mehr has 30 days)."""
+def test_approving_step_3_starts_a_month_per_piloted_plan(registry: Registry,
+                                                          tmp_path: Path) -> None:
+    """R-5.5 (ADR 0030): the Organization approves the improvement plans on 1403/06/31: the
+    slice of each approved plan piloted in a province is due a calendar month later,
+    1403/07/30 (Mehr has 30 days); a plan not piloted has none. Sending the slice stops it."""
     load(registry, tmp_path)
     clock = Clock("1403/06/31")
     cycle, ob = cycle_at(registry, clock)
-    _to_step_3(cycle)
+    _to_step_3(cycle, registry, tmp_path)
     cycle.approve("REG", 3, REVIEWER)
     slices = due(ob, "1403/07/30", requirement="R-5.5")
     assert [(d.subject, jalali(d.state.due), d.step) for d in slices] == [
-        ("REG_FRS (fars)", "1403/07/30", 3), ("REG_ISF (isfahan)", "1403/07/30", 3)]
+        ("PL1 (isfahan)", "1403/07/30", 3)]
+    assert jalali(slices[0].state.due) == oracle_plus_days("1403/06/31", 30)
     assert all(d.state.days_left == 0 for d in slices)
+    [clock_pl1] = [o for o in ob.obligations("REG") if o.requirement == "R-5.5"]
+    assert clock_pl1.key == slice_key("PL1") == "R-5.5/PL1"
+    provinces = Provinces(cycle)
     with pytest.raises(Forbidden):
-        ob.provincial_slice_registered("REG", "REG_ISF", STEWARD_TAXO)
+        provinces.register_slice("REG", "PL1", STEWARD_TAXO, description_fa="بخش استانی")
     clock.set("1403/07/10")
-    ob.provincial_slice_registered("REG", "REG_ISF", STEWARD)
-    [left] = due(ob, "1403/08/01", requirement="R-5.5")
-    assert (left.subject, left.state.days_left) == ("REG_FRS (fars)", -1)
-    with pytest.raises(CycleRefused) as exc:
-        ob.provincial_slice_registered("REG", "REG_ISF", STEWARD)
-    assert exc.value.reasons[0].requirement == "R-5.5"
-    # A reopened and re-approved plan does not double a slice already running.
+    provinces.register_slice("REG", "PL1", STEWARD, description_fa="بخش استانی")
+    assert due(ob, "1403/07/10", requirement="R-5.5") != []  # registered is not yet sent
+    provinces.endorse_slice("REG", "PL1", council(), "1403/55")
+    sent = provinces.send_slice("REG", "PL1", STEWARD)
+    assert (sent.state, sent.sent, sent.late) == ("sent", parse_date("1403/07/10"), False)
+    assert due(ob, "1403/08/01", requirement="R-5.5") == []
+    [met] = [o for o in ob.obligations("REG") if o.requirement == "R-5.5"]
+    assert (met.state, met.ended) == (MET, parse_date("1403/07/10"))
+    # A reopened and re-approved step does not start the slice of a plan again.
     clock.set("1403/07/20")
     cycle.reopen("REG", 3, STEWARD, "new action")
     cycle.submit("REG", 3, STEWARD)
     cycle.approve("REG", 3, REVIEWER)
-    assert sorted((d.subject, jalali(d.state.due))
-                  for d in due(ob, "1403/08/01", requirement="R-5.5")) == [
-        ("REG_FRS (fars)", "1403/07/30"), ("REG_ISF (isfahan)", "1403/08/20")]
+    assert due(ob, "1403/08/01", requirement="R-5.5") == []
+    assert len([o for o in ob.obligations("REG") if o.requirement == "R-5.5"]) == 1
 
 
 def test_emergency_requests_run_by_their_own_deadline(registry: Registry,
@@ -344,8 +360,8 @@ def test_every_stored_term_is_declared(registry: Registry, tmp_path: Path) -> No
     load(registry, tmp_path)
     clock = Clock("1404/01/10")
     cycle, ob = cycle_at(registry, clock)
-    _to_step_3(cycle)
-    cycle.approve("REG", 3, REVIEWER)  # R-5.5 clocks with their unit and province
+    _to_step_3(cycle, registry, tmp_path)
+    cycle.approve("REG", 3, REVIEWER)  # the R-5.5 clock with its plan and province
     ob.record_emergency("REG", REVIEWER, referred=parse_date("1404/01/10"), subject="صف",
                         days=3, reference="F-9")
     ob.appoint_representative("REG", "Ali Rezaei", STEWARD)

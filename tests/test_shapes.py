@@ -54,6 +54,8 @@ PREFIXES = """
 @prefix class: <https://w3id.org/govcat/code/classification/> .
 @prefix freq:  <https://w3id.org/govcat/code/frequency/> .
 @prefix province: <https://w3id.org/govcat/code/province/> .
+@prefix dir:   <https://w3id.org/govcat/code/indicator-direction/> .
+@prefix approach: <https://w3id.org/govcat/code/approach/> .
 """
 
 # A small catalog that satisfies every rule: two agencies (A, B), their units, posts and
@@ -133,6 +135,18 @@ ex:chain1-link1 a gc:ChainLink ; gc:order 1 ; gc:linkService ex:serviceB1 ;
     gc:exchangesDataset ex:datasetA1 .
 ex:chain1-link2 a gc:ChainLink ; gc:order 2 ; gc:linkService ex:serviceA1 ;
     gc:dependsOn ex:chain1-link1 .
+province:tehran skos:inScheme <https://w3id.org/govcat/code/province> .
+dir:decrease a skos:Concept .  dir:increase a skos:Concept .
+approach:iot a skos:Concept ; skos:inScheme <https://w3id.org/govcat/code/approach> .
+ex:planA1 a gc:ImprovementPlan ; gc:agency ex:agencyA ; gc:ref "PL1" ;
+    dct:title "صدور برخط گواهی تحصیلی"@fa ; gc:goal "صدور گواهی بی‌مراجعه حضوری"@fa ;
+    gc:improves ex:serviceA1 ; dct:spatial province:tehran ; adms:status status:draft .
+ex:indicatorA1 a gc:Indicator ; gc:agency ex:agencyA ; gc:plan ex:planA1 ; gc:ref "I1" ;
+    dct:title "زمان صدور"@fa ; gc:unitOfMeasure "روز"@fa ; gc:baseline 10.0 ; gc:target 2.0 ;
+    gc:direction dir:decrease .
+ex:actionA1 a gc:ImprovementAction ; gc:agency ex:agencyA ; gc:plan ex:planA1 ; gc:ref "A1" ;
+    dct:title "اتصال به پایگاه‌های پایه"@fa ; gc:startDate "2025-10-01"^^xsd:date ;
+    gc:dueDate "2026-01-01"^^xsd:date ; gc:approach approach:iot .
 """
 
 
@@ -222,6 +236,71 @@ CASES = [
     Case("LegalResource-title", "R-3.1", component="MinCountConstraintComponent",
          ok='ex:law1 dct:title "Education Ministry Act, article 2"@en .',
          remove='ex:law1 dct:title "قانون تشکیلات وزارت آموزش، ماده ۲"@fa .'),
+    # ---- step 3: improvement plans (R-5.1, R-5.3, R-5.5) ----
+    Case("Plan-title-fa", "R-5.1", ok='ex:planA1 dct:title "Online certificates"@en .',
+         remove='ex:planA1 dct:title "صدور برخط گواهی تحصیلی"@fa .',
+         add='ex:planA1 dct:title "Online certificates"@en .'),
+    Case("Plan-title", "R-5.1", component="UniqueLangConstraintComponent",
+         add='ex:planA1 dct:title "صدور گواهی"@fa .'),
+    Case("Plan-ref", "R-5.1", component="MinCountConstraintComponent",
+         remove='ex:planA1 gc:ref "PL1" .'),
+    Case("Plan-goal-fa", "R-5.1", ok='ex:planA1 gc:goal "No visits"@en .',
+         remove='ex:planA1 gc:goal "صدور گواهی بی‌مراجعه حضوری"@fa .',
+         add='ex:planA1 gc:goal "No visits"@en .'),
+    Case("Plan-goal", "R-5.1", component="LanguageInConstraintComponent",
+         add='ex:planA1 gc:goal "Keine Besuche"@de .'),
+    Case("Plan-improves", "R-5.1", component="MinCountConstraintComponent",
+         remove="ex:planA1 gc:improves ex:serviceA1 ."),
+    Case("Plan-improves", "R-5.1", component="ClassConstraintComponent",
+         remove="ex:planA1 gc:improves ex:serviceA1 .", add="ex:planA1 gc:improves ex:dutyA1 .",
+         also=frozenset({"Plan-service-has-id"})),
+    Case("Plan-service-same-agency", "R-5.1",
+         ok='ex:serviceB1 gc:serviceId "SV-B-0001" .',
+         remove="ex:planA1 gc:improves ex:serviceA1 .", add="ex:planA1 gc:improves ex:serviceB1 .",
+         also=frozenset({"Plan-service-has-id"})),
+    Case("Plan-service-has-id", "R-5.1",
+         remove="ex:planA1 gc:improves ex:serviceA1 .", add="ex:planA1 gc:improves ex:serviceA2 ."),
+    Case("Plan-pilot", "R-5.5", component="MaxCountConstraintComponent",
+         add="ex:planA1 dct:spatial province:isfahan . "
+             "province:isfahan skos:inScheme <https://w3id.org/govcat/code/province> ."),
+    Case("Plan-pilot-in-list", "R-5.5",
+         remove="ex:planA1 dct:spatial province:tehran .",
+         add="ex:planA1 dct:spatial status:draft .", also=frozenset({"Plan-pilot"})),
+    Case("Plan-planId", "R-5.1", component="MinLengthConstraintComponent",
+         ok='ex:planA1 gc:planId "P-A-00001" .', add='ex:planA1 gc:planId "" .'),
+    Case("Plan-status", "R-5.1", component="MaxCountConstraintComponent",
+         add="ex:planA1 adms:status status:approved ."),
+    Case("Part-plan", "R-5.1", component="MinCountConstraintComponent",
+         remove="ex:indicatorA1 gc:plan ex:planA1 ."),
+    Case("Part-plan", "R-5.1", component="ClassConstraintComponent",
+         remove="ex:actionA1 gc:plan ex:planA1 .", add="ex:actionA1 gc:plan ex:serviceA1 ."),
+    Case("Part-ref", "R-5.1", component="MinCountConstraintComponent",
+         remove='ex:actionA1 gc:ref "A1" .'),
+    Case("Part-title-fa", "R-5.1", ok='ex:indicatorA1 dct:title "Issuing time"@en .',
+         remove='ex:indicatorA1 dct:title "زمان صدور"@fa .'),
+    Case("Indicator-unit-fa", "R-5.1", ok='ex:indicatorA1 gc:unitOfMeasure "days"@en .',
+         remove='ex:indicatorA1 gc:unitOfMeasure "روز"@fa .'),
+    Case("Indicator-baseline", "R-5.1", component="DatatypeConstraintComponent",
+         remove="ex:indicatorA1 gc:baseline 10.0 .", add='ex:indicatorA1 gc:baseline "ten" .',
+         also=frozenset({"Indicator-target-improves"})),
+    Case("Indicator-target", "R-5.1", component="MinCountConstraintComponent",
+         remove="ex:indicatorA1 gc:target 2.0 ."),
+    Case("Indicator-direction", "R-5.1", component="InConstraintComponent",
+         remove="ex:indicatorA1 gc:direction dir:decrease .",
+         add="ex:indicatorA1 gc:direction status:draft ."),
+    Case("Indicator-target-improves", "R-5.1",
+         remove="ex:indicatorA1 gc:target 2.0 .", add="ex:indicatorA1 gc:target 12.5 ."),
+    Case("Action-start", "R-5.1", component="LessThanOrEqualsConstraintComponent",
+         remove='ex:actionA1 gc:dueDate "2026-01-01"^^xsd:date .',
+         add='ex:actionA1 gc:dueDate "2025-09-01"^^xsd:date .'),
+    Case("Action-due", "R-5.1", component="MinCountConstraintComponent",
+         remove='ex:actionA1 gc:dueDate "2026-01-01"^^xsd:date .'),
+    Case("Action-approach", "R-5.3", component="MinCountConstraintComponent",
+         remove="ex:actionA1 gc:approach approach:iot ."),
+    Case("Action-approach-in-list", "R-5.3",
+         add="ex:actionA1 gc:approach province:tehran .", also=frozenset({"Action-approach"})),
+    Case("Part-of-agency", "R-20.1",
+         remove="ex:actionA1 gc:agency ex:agencyA .", add="ex:actionA1 gc:agency ex:agencyB ."),
     # ---- step 2: services (R-4, R-9) ----
     Case("Service-title-fa", "R-4.1",
          remove='ex:serviceA2 dct:title "ثبت‌نام مدارس"@fa .',
@@ -302,7 +381,8 @@ CASES = [
          add="ex:serviceA2 adms:status level:smart ."),
     Case("Service-approved-has-id", "R-4.2",
          ok="ex:serviceB1 adms:status status:submitted .",
-         remove='ex:serviceA1 gc:serviceId "SV-A-0001" .'),
+         remove='ex:serviceA1 gc:serviceId "SV-A-0001" .',
+         also=frozenset({"Plan-service-has-id"})),  # its plan now improves a service with no ID
     Case("Service-approved-follows-approved", "R-4.2",
          ok='ex:serviceB1 adms:status status:approved ; gc:serviceId "SV-B-0001" .',
          remove="ex:serviceA2 adms:status status:draft .",
@@ -1010,7 +1090,9 @@ def test_code_lists_are_complete() -> None:
 def test_every_concept_is_well_formed() -> None:
     g = codelists_graph()
     schemes = set(g.subjects(RDF.type, SKOS.ConceptScheme))
-    assert len(schemes) == 9
+    assert {str(s).rsplit("/", 1)[-1] for s in schemes} >= {
+        "agency-kind", "approach", "classification", "cycle-step", "delivery-level",
+        "frequency", "indicator-direction", "province", "service-kind", "status"}
     for scheme in schemes:
         assert _langs(g.objects(scheme, SKOS.prefLabel)) == {"fa", "en"}, scheme
     for c in g.subjects(RDF.type, SKOS.Concept):

@@ -27,7 +27,8 @@ from loaders.template import FIRST_DATA_ROW, LISTS_TITLE, README_TITLE, write_te
 
 LOAD_ORDER = [
     "agencies", "units", "posts", "employees", "duties", "services", "information_systems",
-    "datasets", "data_flows", "chains", "chain_links",
+    "datasets", "data_flows", "chains", "chain_links", "improvement_plans", "plan_indicators",
+    "plan_actions",
 ]  # fmt: skip
 PERSIAN_LETTER = re.compile("[\u0621-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc]")
 
@@ -186,6 +187,11 @@ def test_required_columns_match_the_contract() -> None:
         "data_flows": {"from_system", "to_system", "dataset"},
         "chains": {"ref", "title_fa", "final_service"},
         "chain_links": {"chain_ref", "order", "service"},
+        "improvement_plans": {"agency_code", "ref", "title_fa", "goals_fa", "service"},
+        "plan_indicators": {"agency_code", "plan", "ref", "title_fa", "unit_fa", "baseline",
+                            "target", "direction"},
+        "plan_actions": {"agency_code", "plan", "ref", "title_fa", "start", "due",
+                         "approaches"},
     }
 
 

@@ -25,7 +25,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from catalog.access.credentials import ACCOUNT, TOKEN, SealBroken, Sealer
-from catalog.access.principals import AGENCY_ROLES, SCOPES, Principal, Role, Unauthenticated
+from catalog.access.principals import (
+    AGENCY_ROLES,
+    SCOPES,
+    SUBMIT_EMERGENCIES,
+    Principal,
+    Role,
+    Unauthenticated,
+)
 from catalog.config import Settings
 from catalog.port import CredentialSwap, GraphStore, SealedCredential, StoreError
 
@@ -81,6 +88,9 @@ class Accounts:
         unknown = sorted(p.scopes - SCOPES)
         if unknown:
             raise AccountError(f"unknown scope(s) {unknown}; known: {sorted(SCOPES)}")
+        if SUBMIT_EMERGENCIES in p.scopes and p.role is not Role.SYSTEM:
+            raise AccountError(f"{SUBMIT_EMERGENCIES} is for a system account (--role system), "
+                               "such as Foad 128's, not a person's (R-7)")
         key = self._account_key(p.name)
         for _ in range(_TRIES):
             was, old = self._account(key)

@@ -12,7 +12,14 @@ from collections.abc import Callable, Iterable
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from catalog.access.principals import AGENCY_ROLES, ROLE_LABELS, Forbidden, Principal, Role
+from catalog.access.principals import (
+    AGENCY_ROLES,
+    ROLE_LABELS,
+    SUBMIT_EMERGENCIES,
+    Forbidden,
+    Principal,
+    Role,
+)
 
 if TYPE_CHECKING:  # catalog.cycle asks this policy; a runtime import would be circular
     from catalog.cycle.config import CycleConfig
@@ -24,7 +31,9 @@ class Act(StrEnum):
     DECIDE_STEP = "approve or reject a step"  # the step's approving body
     APPOINT_REPRESENTATIVE = "appoint the representative"
     FILE_REPORT = "file a performance report"
+    FILE_PROGRESS = "file a progress report on an approved plan"  # ADR 0029
     RECORD_EMERGENCY = "record an emergency request"  # referred by the Organization
+    SUBMIT_EMERGENCY = "submit an emergency request from Foad 128"  # R-7, ADR 0028
     VERIFY_PROVINCE = "verify a provincial slice"
     READ_TRAIL = "read the audit trail and deadlines"
     RUN_NAMED_QUERY = "run a named graph query"
@@ -34,6 +43,8 @@ class Act(StrEnum):
     READ_FEED = "read the change feed and snapshots"  # ADR 0009: other systems keep in sync
     QUERY_SPARQL = "query the catalog with SPARQL"  # ADR 0009: read-only; scopes in catalog.sparql
     IMPORT_LEGACY_IDS = "import legacy identifiers"  # beside the issued IDs (ADR 0015)
+    ENDORSE_PLAN = "endorse an improvement plan"  # the agency's steering council
+    SEND_SLICE = "register or send a provincial slice"  # the agency's steward (ADR 0030)
 
 
 # Which roles may take each act at all; scope (agency, body, province) is checked after.
@@ -43,12 +54,15 @@ _ROLES: dict[Act, frozenset[Role]] = {
     Act.DECIDE_STEP: frozenset({Role.REVIEWER, Role.CONSULTANT}),
     Act.APPOINT_REPRESENTATIVE: frozenset({Role.STEWARD, Role.ADMIN}),
     Act.FILE_REPORT: frozenset({Role.REPRESENTATIVE}),
+    Act.FILE_PROGRESS: frozenset({Role.STEWARD, Role.REPRESENTATIVE}),
     Act.RECORD_EMERGENCY: frozenset({Role.REVIEWER, Role.ADMIN}),
+    Act.SUBMIT_EMERGENCY: frozenset({Role.SYSTEM}),  # with the scope SUBMIT_EMERGENCIES
     Act.VERIFY_PROVINCE: frozenset({Role.PROVINCIAL_VERIFIER}),
-    Act.READ_TRAIL: frozenset({Role.STEWARD, Role.REPRESENTATIVE, Role.REVIEWER,
+    Act.READ_TRAIL: frozenset({Role.STEWARD, Role.REPRESENTATIVE, Role.COUNCIL, Role.REVIEWER,
                                Role.CONSULTANT, Role.PROVINCIAL_VERIFIER, Role.AUDITOR,
                                Role.ADMIN}),
-    Act.RUN_NAMED_QUERY: frozenset({Role.STEWARD, Role.REPRESENTATIVE, Role.REVIEWER,
+    Act.RUN_NAMED_QUERY: frozenset({Role.STEWARD, Role.REPRESENTATIVE, Role.COUNCIL,
+                                    Role.REVIEWER,
                                     Role.CONSULTANT, Role.PROVINCIAL_VERIFIER, Role.AUDITOR,
                                     Role.ADMIN}),
     Act.RUN_CYPHER: frozenset({Role.AUDITOR, Role.ADMIN}),
@@ -57,17 +71,22 @@ _ROLES: dict[Act, frozenset[Role]] = {
     Act.READ_FEED: frozenset(Role),
     Act.QUERY_SPARQL: frozenset(Role),
     Act.IMPORT_LEGACY_IDS: frozenset({Role.ADMIN}),
+    Act.ENDORSE_PLAN: frozenset({Role.COUNCIL}),
+    Act.SEND_SLICE: frozenset({Role.STEWARD}),
 }
 
 # Acts confined to the principal's own agency tree when its role is bound to an agency.
 _AGENCY_BOUND = frozenset({Act.WRITE_RECORDS, Act.MOVE_STEP, Act.APPOINT_REPRESENTATIVE,
-                           Act.FILE_REPORT})
+                           Act.FILE_PROGRESS, Act.FILE_REPORT, Act.ENDORSE_PLAN,
+                           Act.SEND_SLICE})
 
 # The acts whose rule comes from the text, for the R-ID a refusal cites.
 _REQUIREMENT: dict[Act, str] = {
     Act.WRITE_RECORDS: "R-20.1", Act.MOVE_STEP: "R-2.1", Act.DECIDE_STEP: "R-2.2",
     Act.APPOINT_REPRESENTATIVE: "R-19", Act.FILE_REPORT: "R-19", Act.RECORD_EMERGENCY: "R-7",
+    Act.SUBMIT_EMERGENCY: "R-7", Act.FILE_PROGRESS: "R-5.2",
     Act.VERIFY_PROVINCE: "R-8.1", Act.MONITOR: "R-18", Act.IMPORT_LEGACY_IDS: "R-4.2",
+    Act.ENDORSE_PLAN: "R-5.1", Act.SEND_SLICE: "R-5.5",
 }
 
 # ancestors(code) → the codes of the agency's parents, nearest first (empty if none/unknown).
@@ -91,6 +110,9 @@ class Policy:
             self.check_agencies(p, [agency] if agency else [])
         if act is Act.DECIDE_STEP:
             self._check_decider(p, step)
+        if act is Act.SUBMIT_EMERGENCY and SUBMIT_EMERGENCIES not in p.scopes:
+            raise Forbidden(f"{p.name} does not hold the scope {SUBMIT_EMERGENCIES}",
+                            f"سامانهٔ «{p.name}» مجوز {SUBMIT_EMERGENCIES} را ندارد", "R-7")
         if act is Act.VERIFY_PROVINCE and (p.province is None or p.province != province):
             raise Forbidden(f"{p.name} verifies province {p.province}, not {province}",
                             f"«{p.name}» تأییدکننده استان دیگری است", "R-8.1")

@@ -9,6 +9,7 @@ from enum import StrEnum
 class Role(StrEnum):
     STEWARD = "steward"  # an agency's data steward: writes its agency and the units below (R-20.1)
     REPRESENTATIVE = "representative"  # the agency's representative (R-19)
+    COUNCIL = "council"  # the agency's steering council: endorses its improvement plans (R-5.1)
     REVIEWER = "reviewer"  # a reviewer of one or more approving bodies (R-2.1, R-2.2)
     CONSULTANT = "consultant"  # an accredited consultant, where the text allows (R-15)
     PROVINCIAL_VERIFIER = "provincial_verifier"  # verifies one province's slice (R-8)
@@ -20,6 +21,7 @@ class Role(StrEnum):
 ROLE_LABELS: dict[Role, tuple[str, str]] = {  # (en, fa)
     Role.STEWARD: ("agency data steward", "راهبر داده دستگاه"),
     Role.REPRESENTATIVE: ("agency representative", "نماینده دستگاه"),
+    Role.COUNCIL: ("agency steering council", "شورای راهبری دستگاه"),
     Role.REVIEWER: ("reviewer of an approving body", "کارشناس مرجع تأیید"),
     Role.CONSULTANT: ("accredited consultant", "مشاور ذی‌صلاح"),
     Role.PROVINCIAL_VERIFIER: ("provincial verifier", "تأییدکننده استانی"),
@@ -29,10 +31,14 @@ ROLE_LABELS: dict[Role, tuple[str, str]] = {  # (en, fa)
 }
 
 # Roles bound to one agency: their `agency` is required.
-AGENCY_ROLES = frozenset({Role.STEWARD, Role.REPRESENTATIVE})
+AGENCY_ROLES = frozenset({Role.STEWARD, Role.REPRESENTATIVE, Role.COUNCIL})
 
-# Read scopes a system client may hold (ADR 0009): what it may see.
-SCOPES = frozenset({"read:approved", "read:all", "read:public-data"})
+# The one write scope: Foad 128's account submits the emergency requests it refers (R-7,
+# ADR 0028); only a system account may hold it.
+SUBMIT_EMERGENCIES = "submit:emergency-requests"
+# Scopes a system client may hold: read scopes, what it may see (ADR 0009), and the write
+# scope above.
+SCOPES = frozenset({"read:approved", "read:all", "read:public-data", SUBMIT_EMERGENCIES})
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,9 @@ _SCOPE_OF = {
     "InformationSystem": "read:public-data", "Dataset": "read:public-data",
 }
 PUBLIC_SCOPES = frozenset({"read:approved", "read:public-data"})
+# Never shown as a record (at its IRI, in lists): an evidence file is served with its media
+# type only at /evidence/{sha256}, to readers of a plan that cites it (R-5.2, ADR 0029).
+SERVED_APART = frozenset({"Evidence"})
 
 
 def scopes_of(p: Principal | None) -> frozenset[str] | None:
@@ -42,6 +45,8 @@ def scopes_of(p: Principal | None) -> frozenset[str] | None:
 
 
 def visible(p: Principal | None, node: Node) -> bool:
+    if node.label in SERVED_APART:
+        return False
     scopes = scopes_of(p)
     if scopes is None:
         return True

@@ -44,6 +44,8 @@ class CycleConfig:
     steps: dict[int, StepConfig]
     plan_first_year: int
     accredited_consultants: frozenset[str]
+    # R-7 (ADR 0028): the span of an emergency request sent without a deadline, in days.
+    emergency_default_days: int = 10
 
 
 def _default_body(step: int) -> tuple[str, str]:
@@ -82,8 +84,12 @@ def load_config(path: Path = CONFIG_FILE) -> CycleConfig:
     for cfg in steps.values():
         if any(r >= cfg.number or r not in steps for r in cfg.requires):
             raise ValueError(f"{path}: step {cfg.number} may only require earlier steps")
+    emergency = raw.get("emergency", {})
+    default_days = int(emergency.get("default_days", 10))
+    if not 1 <= default_days <= 365:
+        raise ValueError(f"{path}: [emergency] default_days is 1 to 365 days (R-7)")
     return CycleConfig(steps, int(raw["plan_first_year"]),
-                       frozenset(raw.get("accredited_consultants", [])))
+                       frozenset(raw.get("accredited_consultants", [])), default_days)
 
 
 @cache

@@ -20,6 +20,7 @@ from catalog.cycle.config import CycleConfig, StepConfig, default_config
 from catalog.cycle.facts import (
     DUTY,
     KINDS,
+    PLAN,
     SERVICE,
     ClockChange,
     CycleEvent,
@@ -30,6 +31,7 @@ from catalog.cycle.facts import (
     StoredStep,
 )
 from catalog.cycle.obligations import Obligations
+from catalog.cycle.plans import Plans
 from catalog.cycle.states import (
     NEEDS_REASON,
     STATE_LABELS,
@@ -154,6 +156,10 @@ class Cycle:
         return self._transition(agency, step, Action.START, actor, None)
 
     def submit(self, agency: str, step: int, actor: Actor) -> State:
+        if step == PLAN.step:  # R-5.1: every service with an ID has its endorsed plan
+            self._check(agency, step, Action.SUBMIT, actor, None)
+            Plans(self).check_submittable(agency)
+            return self._transition(agency, step, Action.SUBMIT, actor, None, checked=True)
         return self._transition(agency, step, Action.SUBMIT, actor, None)
 
     def reject(self, agency: str, step: int, actor: Actor, reason: str) -> State:
@@ -173,6 +179,8 @@ class Cycle:
             pending = self._pending(agency, kind)
             if kind is SERVICE:
                 self._refuse_unmapped(pending)
+            if kind is PLAN:  # every plan, approved ones changed since included (R-5.1)
+                Plans(self).check_approvable(agency)
             issued = [self._approve_record(agency, iri, kind, actor) for iri in pending]
             Changes(self).approve_all(agency, kind, actor)  # ADR 0015
         # The following steps' clocks start with the transition (_transition, ADR 0019).
@@ -191,6 +199,8 @@ class Cycle:
         self._check(agency, kind.step, Action.APPROVE, actor, None, need_state=State.SUBMITTED)
         if kind is SERVICE:
             self._refuse_unmapped([record])
+        if kind is PLAN:
+            Plans(self).check_approvable(agency, [record])
         return self._approve_record(agency, record, kind, actor)
 
     def reject_record(self, agency: str, record: str, actor: Actor, reason: str) -> None:

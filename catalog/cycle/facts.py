@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 # How IDs are issued is what only the cycle decides (catalog.decided, ADR 0015); re-exported.
 from catalog.decided import DUTY as DUTY
 from catalog.decided import KINDS as KINDS
+from catalog.decided import PLAN as PLAN
 from catalog.decided import SERVICE as SERVICE
 from catalog.decided import IssuedKind as IssuedKind
 

@@ -7,10 +7,13 @@ and `state` open or met (`endedOn`: the day it stopped). When each starts and st
 
 - R-3.3, update duties within 10 days: starts when step 1 is reopened or `duties_changed`
   is reported (a duty edited after approval, a new law); stops when step 1 is submitted.
-- R-5.5, the provincial slice within one month, one clock per provincial unit: starts when
-  step 3 is approved; stops at `provincial_slice_registered`.
+- R-5.5, the provincial slice within one month, one clock per approved plan piloted in a
+  province (`dct:spatial` on the plan; key `R-5.5/<plan ref>`, started once per plan): starts
+  when step 3 is approved; stops when the agency sends the slice its council endorsed to the
+  provinces (catalog.cycle.provinces, ADR 0030).
 - R-7, an emergency request referred by Foad 128, by its own deadline: starts at
-  `record_emergency`; stops at `resolve_emergency`.
+  `receive_emergency` (Foad 128's system account, idempotent by its reference, ADR 0028) or
+  `record_emergency` (a reviewer, by hand); stops at `resolve_emergency`.
 - R-19, appoint the representative within 10 days: starts when the agency's cycle starts (its
   first step started); stops at `appoint_representative`.
 - R-18, monitor within six months: starts when the agency's cycle starts, and again at each
@@ -41,8 +44,9 @@ from catalog.cycle.facts import (
     StoredObligation,
 )
 from catalog.cycle.states import Action, Actor, CycleRefused, Reason, State
-from catalog.decided import MONITORING_REPORT, PERFORMANCE_REPORT
+from catalog.decided import APPROVED, MONITORING_REPORT, PERFORMANCE_REPORT
 from catalog.jalali import to_jalali_str
+from catalog.text import normalize_fa, normalize_key
 from catalog.trail_chain import TrailChain
 from catalog.vocab import concept
 
@@ -50,15 +54,24 @@ if TYPE_CHECKING:
     from catalog.cycle.engine import Cycle
 
 # OPEN and MET, the states of a clock, are values the store takes too (catalog.cycle.facts).
-__all__ = ["MET", "OPEN", "R_3_3", "R_18", "R_19", "REVIEW_KEY", "Appointment", "Deadline",
-           "Obligation", "Obligations", "Report"]
+__all__ = ["EMERGENCY_STATES", "MET", "OPEN", "R_3_3", "R_18", "R_19", "REVIEW_KEY",
+           "Appointment", "Deadline", "Obligation", "Obligations", "Received", "Report",
+           "slice_key"]
 
 # Clock keys: one open clock per key and agency; R-18 and R-19 start once per agency.
 R_3_3, R_18, R_19 = "R-3.3", "R-18", "R-19"
+PLAN_LABEL = "ImprovementPlan"
+
+
+def slice_key(plan_ref: str) -> str:
+    """The key of a piloted plan's R-5.5 clock (ADR 0030)."""
+    return f"R-5.5/{plan_ref}"
 # A record put to review by a duty change (R-3.3): the key is this prefix and its IRI.
 REVIEW_KEY = "R-3.3/review/"
 
 _ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
+# The filters of the listing of emergency requests (R-7): closed is resolved (the clock met).
+EMERGENCY_STATES = ("open", "closed", "overdue")
 
 
 @dataclass(frozen=True)
@@ -74,7 +87,7 @@ class Obligation:
     due: date
     ended: date | None
     step: int | None
-    unit: str | None  # the provincial unit of an R-5.5 slice
+    unit: str | None  # what it concerns: the piloted plan's ref of an R-5.5 slice
     province: str | None
     subject: str | None  # an emergency request's subject (R-7)
     reference: str | None  # an emergency request's Foad 128 reference (R-7)
@@ -102,6 +115,15 @@ class Deadline:
     step: int | None
     subject: str | None
     iri: str
+
+
+@dataclass(frozen=True)
+class Received:
+    """An emergency request sent by Foad 128 (R-7, ADR 0028): as stored, and whether this
+    send recorded it (False: it was sent before, and is answered as stored)."""
+
+    request: Obligation
+    created: bool
 
 
 @dataclass(frozen=True)
@@ -140,6 +162,32 @@ def _refuse(en: str, fa_text: str, requirement: str) -> CycleRefused:
 
 def _day(value: Any) -> date | None:
     return date.fromisoformat(str(value)) if value else None
+
+
+def _emergency_keys(reference: str) -> list[str]:
+    """The clock keys of a Foad 128 reference: its normal form (Persian digits as Latin,
+    catalog.text.normalize_key), then as written (how earlier versions keyed it)."""
+    return list(dict.fromkeys([f"R-7/{normalize_key(reference)}", f"R-7/{reference}"]))
+
+
+def _differences(o: Obligation, agency: str, referred: date, subject: str,
+                 due: date) -> list[Reason]:
+    """How a request sent again differs from the one recorded under its reference (R-7)."""
+    ref = o.reference
+    found = []
+    for name_en, name_fa, stored, sent in (
+            ("agency", "دستگاه", o.agency, agency),
+            ("subject", "موضوع", o.subject or "", subject.strip()),
+            ("referral date", "تاریخ ارجاع", to_jalali_str(o.clock_start),
+             to_jalali_str(referred)),
+            ("due date", "سررسید", to_jalali_str(o.due), to_jalali_str(due))):
+        if normalize_fa(stored) != normalize_fa(sent):
+            found.append(Reason(
+                f"Foad 128 request {ref} is recorded with {name_en} {stored!r}, "
+                f"not {sent!r}: the same reference with other content",
+                f"درخواست {ref} فواد ۱۲۸ با {name_fa} «{stored}» ثبت شده است، نه «{sent}»: "
+                "همان شناسه با محتوای دیگر", "R-7"))
+    return found
 
 
 def _title(text: str) -> dict[str, str]:
@@ -250,7 +298,7 @@ class Obligations:
             return [self._clock_stop(agency, actor, keys=[R_3_3], step=1,
                                      reason="step 1 submitted with the update")]
         if action is Action.APPROVE and step == 3:
-            return self._start_provincial_slices(agency, actor)
+            return self._start_plan_slices(agency, actor)
         return []
 
     def _start_cycle_clocks(self, agency: str, actor: Actor) -> list[ClockChange]:
@@ -267,15 +315,24 @@ class Obligations:
                                            reason="the agency's cycle started"))
         return found
 
-    def _start_provincial_slices(self, agency: str, actor: Actor) -> list[ClockChange]:
-        """R-5.5: approval of the improvement plans (step 3) starts one month for the slice of
-        each provincial unit of the agency (its sub-organizations of kind provincial_unit)."""
-        rows = self.store.provincial_units(str(self.iris.agency(agency)),
-                                           concept("agency-kind", "provincial_unit"))
-        return [self._clock_start(
-            agency, actor, f"R-5.5/{r.code}", "R-5.5", self._today(), step=3,
-            unit=r.iri, province=r.province,
-            reason=f"step 3 approved: the slice of {r.code} is due") for r in rows]
+    def _start_plan_slices(self, agency: str, actor: Actor) -> list[ClockChange]:
+        """R-5.5 (ADR 0030): approving step 3 starts, for each approved plan of the agency
+        piloted in one province (its `dct:spatial`), one month for the plan's provincial
+        slice; once per plan, so a step approved again does not start it twice. The plans
+        the approval approves are approved before its transition is written (Cycle.approve)."""
+        agency_iri = str(self.iris.agency(agency))
+        plans = [r.iri for r in self.store.agency_records(agency_iri, PLAN_LABEL)]
+        found: list[ClockChange] = []
+        for n in sorted(self.store.describe(plans), key=lambda n: n.iri):
+            pilot = n.rels.get("spatial", ())
+            if n.label != PLAN_LABEL or APPROVED not in n.rels.get("status", ()) or not pilot:
+                continue
+            ref = str(n.props.get("ref") or n.iri.rsplit("/", 1)[-1])
+            found.append(self._clock_start(
+                agency, actor, slice_key(ref), "R-5.5", self._today(), step=3, unit=n.iri,
+                province=pilot[0], once=True,
+                reason=f"step 3 approved: the provincial slice of plan {ref} is due"))
+        return found
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -323,25 +380,61 @@ class Obligations:
                           f"نشانِ بازبینی بازی برای «{record}» در دستگاه «{agency}» نیست",
                           R_3_3)
 
-    def provincial_slice_registered(self, agency: str, unit: str, actor: Actor) -> None:
-        """R-5.5: the provincial slice of `unit` (a provincial unit's code) is registered and
-        sent; its clock stops."""
-        self._authorize(Act.MOVE_STEP, actor, agency)
-        if not self._stop(agency, actor, keys=[f"R-5.5/{unit}"], step=3,
-                          reason=f"provincial slice of {unit} registered"):
-            raise _refuse(f"no provincial slice of {unit} is due for {agency}",
-                          f"بخش استانی «{unit}» برای دستگاه «{agency}» در انتظار نیست", "R-5.5")
-
     def record_emergency(self, agency: str, actor: Actor, *, referred: date, subject: str,
                          days: int | None = None, due: date | None = None,
                          reference: str | None = None) -> Obligation:
-        """R-7: an emergency improvement request referred by Foad 128, due `days` after
-        `referred` or on `due`, as the Organization set for it. A Foad 128 `reference` is
-        recorded once per agency."""
+        """R-7: a reviewer of the Organization enters an emergency improvement request
+        referred by Foad 128 by hand, due `days` after `referred` or on `due`, as the
+        Organization set for it. A Foad 128 `reference` is recorded once, whatever agency it
+        names: entering it again is refused (Foad 128's own sends are answered with the
+        stored request instead, `receive_emergency`)."""
         self._authorize(Act.RECORD_EMERGENCY, actor)
         if (days is None) == (due is None):
             raise _refuse("give the request's deadline: either days or a due date",
                           "مهلت درخواست را تعیین کنید: تعداد روز یا تاریخ سررسید", "R-7")
+        o, created = self._emergency(agency, actor, referred=referred, subject=subject,
+                                     days=days, due=due, reference=reference,
+                                     reason="referred by Foad 128, entered by hand")
+        if not created:
+            raise _refuse(f"the request {reference} is already recorded for {o.agency}",
+                          f"درخواست {reference} پیش‌تر برای دستگاه «{o.agency}» ثبت شده است",
+                          "R-7")
+        return o
+
+    def receive_emergency(self, agency: str, actor: Actor, *, reference: str, referred: date,
+                          subject: str, days: int | None = None,
+                          due: date | None = None) -> Received:
+        """R-7 (ADR 0028): Foad 128's system account sends an emergency improvement request
+        it referred, with the deadline the Organization set: `days` after `referred`, or
+        `due`; neither: the default span of config/cycle.toml ([emergency] default_days).
+        Idempotent by Foad 128's `reference`: sent again with the same content, the stored
+        request is the answer (`created` False) and nothing is written; with another agency,
+        subject, referral date or due date, it is refused, naming each difference."""
+        self._authorize(Act.SUBMIT_EMERGENCY, actor)
+        if days is not None and due is not None:
+            raise _refuse("give the request's deadline as days or as a due date, not both",
+                          "مهلت درخواست را یا با تعداد روز یا با تاریخ سررسید بدهید، نه هر دو",
+                          "R-7")
+        if not reference.strip():
+            raise _refuse("a request from Foad 128 needs its Foad 128 reference",
+                          "درخواست سامانه فواد ۱۲۸ باید شناسهٔ فواد ۱۲۸ را داشته باشد", "R-7")
+        if days is None and due is None:
+            days = self.cycle.config.emergency_default_days
+        o, created = self._emergency(agency, actor, referred=referred, subject=subject,
+                                     days=days, due=due, reference=reference,
+                                     reason="referred by Foad 128")
+        if not created:
+            when = due if due is not None else deadlines.emergency_due(referred, days or 0)
+            differences = _differences(o, agency, referred, subject, when)
+            if differences:
+                raise CycleRefused(differences)
+        return Received(o, created)
+
+    def _emergency(self, agency: str, actor: Actor, *, referred: date, subject: str,
+                   days: int | None, due: date | None, reference: str | None,
+                   reason: str) -> tuple[Obligation, bool]:
+        """Record an emergency request unless its Foad 128 reference is recorded (for any
+        agency): the request, and whether it was recorded now."""
         if days is not None and days < 0:
             raise _refuse("the deadline cannot be negative", "مهلت نمی‌تواند منفی باشد", "R-7")
         when = due if due is not None else deadlines.emergency_due(referred, days or 0)
@@ -352,25 +445,47 @@ class Obligations:
         if not subject.strip():
             raise _refuse("an emergency request needs its subject", "موضوع درخواست را بنویسید",
                           "R-7")
-        key = f"R-7/{reference}" if reference else f"R-7/{uuid.uuid4()}"
+        keys = _emergency_keys(reference.strip()) if reference else [f"R-7/{uuid.uuid4()}"]
+        if reference and (stored := self.store.emergency(keys)) is not None:
+            return self._obligation(stored), False
         extra: dict[str, Any] = {**_title(subject.strip())}
         if reference:
-            extra["identifier"] = reference
-        iri = self._start(agency, actor, key, "R-7", referred, due=when, step=3, once=True,
-                          extra=extra, reason="referred by Foad 128")
-        if iri is None:
-            raise _refuse(f"the request {reference} is already recorded for {agency}",
-                          f"درخواست {reference} پیش‌تر برای دستگاه «{agency}» ثبت شده است",
-                          "R-7")
-        return self._one(agency, iri)
+            extra["identifier"] = reference.strip()
+        clock = self._clock_start(agency, actor, keys[0], "R-7", referred, due=when, step=3,
+                                  extra=extra, reason=reason)
+        iri = self.store.start_emergency(clock, keys)
+        TrailChain(self.store).after_write()  # ADR 0017
+        if iri is not None:
+            return self._one(agency, iri), True
+        stored = self.store.emergency(keys)  # sent at the same time: the other one won
+        if stored is None:
+            raise self._unknown(agency)
+        return self._obligation(stored), False
+
+    def emergencies(self, today: date, agency: str | None = None,
+                    state: str | None = None) -> list[Obligation]:
+        """The emergency requests referred by Foad 128 (R-7) of an agency or all, earliest
+        due first; `state`: `open`, `closed` (resolved) or `overdue` (open and past due on
+        `today`), or every one."""
+        if state not in (None, *EMERGENCY_STATES):
+            raise _refuse(f"no state {state!r}: open, closed or overdue",
+                          f"وضعیت «{state}» نامعتبر است: open، closed یا overdue", "R-7")
+        found = [o for o in self.obligations(agency) if o.requirement == "R-7"]
+        if state == "open":
+            found = [o for o in found if o.open]
+        elif state == "closed":
+            found = [o for o in found if not o.open]
+        elif state == "overdue":
+            found = [o for o in found if o.open and o.due < today]
+        return sorted(found, key=lambda o: (o.due, o.agency, o.iri))
 
     def resolve_emergency(self, agency: str, request: str, actor: Actor,
                           note: str | None = None) -> None:
         """R-7: the agency handled the request (its IRI or Foad 128 reference); the clock
         stops and it is no longer listed."""
         self._authorize(Act.MOVE_STEP, actor, agency)
-        if not self._stop(agency, actor, keys=[f"R-7/{request}"], iris=[request], step=3,
-                          reason=note or "emergency request handled"):
+        if not self._stop(agency, actor, keys=_emergency_keys(request.strip()), iris=[request],
+                          step=3, reason=note or "emergency request handled"):
             raise _refuse(f"no open emergency request {request} for {agency}",
                           f"درخواست فوری باز «{request}» برای دستگاه «{agency}» وجود ندارد",
                           "R-7")

@@ -40,6 +40,7 @@ from catalog.cycle.facts import (
 )
 from catalog.port import Row
 from catalog.store import cypher
+from catalog.store import emergency_cypher as ec
 from catalog.store import obligations_cypher as oc
 from catalog.store import review_cypher as rc
 from catalog.store.runner import Runner, Statement
@@ -163,6 +164,17 @@ class CycleOperations(Runner):
         return [StoredObligation(r["iri"], r["code"], dict(r["props"]), r["unit"],
                                  r["province"], _number(r["step"]))
                 for r in self.read(oc.OBLIGATIONS, {"agency": agency, "state": state})]
+
+    def start_emergency(self, clock: ClockStart, keys: Sequence[str]) -> str | None:
+        rows = self.write(ec.RECEIVE_EMERGENCY, {
+            "agency": clock.agency, "keys": list(keys), "obligation": dict(clock.obligation),
+            **event_params(clock.event)})
+        return str(rows[0]["iri"]) if rows else None
+
+    def emergency(self, keys: Sequence[str]) -> StoredObligation | None:
+        rows = self.read(ec.EMERGENCY, {"keys": list(keys)})
+        return next((StoredObligation(r["iri"], r["code"], dict(r["props"]), None, None,
+                                      _number(r["step"])) for r in rows), None)
 
     def appoint(self, agency: str, member: str, person: str, membership: Mapping[str, Any],
                 on: date, event: CycleEvent) -> bool:

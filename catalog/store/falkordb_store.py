@@ -34,6 +34,9 @@ from catalog.port import (
 from catalog.store import compound, cypher
 from catalog.store.access_operations import AccessOperations
 from catalog.store.cycle_operations import CycleOperations
+from catalog.store.plans_operations import PlansOperations
+from catalog.store.progress_operations import ProgressOperations
+from catalog.store.provinces_operations import ProvincesOperations
 from catalog.store.records_operations import RecordsOperations
 from catalog.store.rows import node_from_row
 from catalog.store.runner import Statement
@@ -97,7 +100,8 @@ def _refusal(exc: redis.exceptions.ResponseError) -> StoreError:
 
 
 class FalkorStore(CycleOperations, RecordsOperations, AccessOperations, TrailOperations,
-                  SavedQueriesOperations):
+                  SavedQueriesOperations, PlansOperations, ProgressOperations,
+                  ProvincesOperations):
     name = "falkordb"
 
     def __init__(self, client: FalkorDB, graph: str,

@@ -29,6 +29,9 @@ from catalog.port import (
 from catalog.store import cypher
 from catalog.store.access_operations import AccessOperations
 from catalog.store.cycle_operations import CycleOperations
+from catalog.store.plans_operations import PlansOperations
+from catalog.store.progress_operations import ProgressOperations
+from catalog.store.provinces_operations import ProvincesOperations
 from catalog.store.records_operations import RecordsOperations
 from catalog.store.rows import node_from_row
 from catalog.store.runner import Statement
@@ -65,7 +68,8 @@ def _refusal(exc: ClientError) -> StoreError:
 
 
 class _RecordReads(CycleOperations, RecordsOperations, AccessOperations, TrailOperations,
-                   SavedQueriesOperations):
+                   SavedQueriesOperations, PlansOperations, ProgressOperations,
+                   ProvincesOperations):
     """describe and referrers, by `read`: the same for the store and for a snapshot of it."""
 
     def read(self, query: str, params: Mapping[str, Any] | None = None, *,

@@ -70,6 +70,10 @@ _LOCK_AGENCY = (
     "WITH a "
 )
 
+# The clauses other modules' statements of the cycle share (plans_cypher, ADR 0027).
+LOCK_AGENCY = _LOCK_AGENCY
+event_clause = _event
+
 # Start a clock: create the obligation $obligation (a map with iri, clockKey, article, state,
 # clockStart, dueDate, …) unless the agency already has one under $key that is open (or, with
 # $once, any at all: the clocks that start once per agency, R-18's first and R-19's). Links it
@@ -158,7 +162,9 @@ OBLIGATIONS = (
     "OPTIONAL MATCH (o)-[:spatial]->(p:Resource) "
     "OPTIONAL MATCH (o)-[:cycleStep]->(k:Resource) "
     "RETURN a.identifier AS code, o.iri AS iri, o.dueDate AS due, properties(o) AS props, "
-    "u.identifier AS unit, p.notation AS province, k.notation AS step "
+    # R-5.5's clocks concern a piloted plan (ADR 0030), named by its ref.
+    "coalesce(u.identifier, CASE WHEN o.article = 'R-5.5' THEN u.ref END) AS unit, "
+    "p.notation AS province, k.notation AS step "
     "ORDER BY due, code, iri"
 )
 
