@@ -58,7 +58,7 @@ sys.path.insert(0, str(ROOT))
 from bench import queries as query_bench  # noqa: E402
 from bench.crashkit import Serve, Site  # noqa: E402
 from bench.generate import generate  # noqa: E402
-from catalog import shape_reach, validation  # noqa: E402
+from catalog import kinds, shape_reach, validation  # noqa: E402
 from catalog.config import Settings  # noqa: E402
 from catalog.feed import last_change  # noqa: E402
 from catalog.graphmap import graph_to_nodes  # noqa: E402
@@ -83,12 +83,7 @@ LUA = ROOT / "bench" / "wrk" / "reads.lua"
 WRK_HOME = ROOT / "tools" / "wrk"  # where `make tools/wrk/usr/bin/wrk` unpacks the package
 # Each sheet's records are stored under this label (catalog/ontology.py), so what the load
 # stored can be counted per sheet and compared with what the generator wrote.
-SHEET_LABELS = {
-    "agencies": "PublicOrganisation", "units": "OrganizationalUnit", "posts": "Post",
-    "employees": "Employee", "duties": "Duty", "services": "PublicService",
-    "information_systems": "InformationSystem", "datasets": "Dataset", "data_flows": "DataFlow",
-    "chains": "ServiceChain", "chain_links": "ChainLink",
-}
+SHEET_LABELS = {k.name: k.label for k in kinds.all_kinds()}  # each sheet's store label
 # The national targets (bench/RESULTS.md).
 WRITE_P95_MS = 30.0
 WRITE_VS_DEMO = 1.5

@@ -58,7 +58,11 @@ def web_address_problem(value: str) -> Why | None:
     found = iri_problem(value)
     if found is not None:
         return found
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError:  # a host holding a character NFKC reads as / ? # @ : (a full-width ？)
+        return ("not a web address: the host name holds a character that reads as / ? # @ or :",
+                "نشانی وب نیست: نام میزبان نویسه‌ای دارد که / ? # @ یا : خوانده می‌شود")
     if not parts.hostname:
         return ("not a web address: the host name is missing", "نشانی وب نیست: نام میزبان ندارد")
     try:
