@@ -6,6 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 LINT_STAMP := tools/cypher-lint/node_modules/.installed-stamp
+# The web app's font, graph library and Swagger UI, from the npm registry (ADR 0031)
+ASSETS_STAMP := tools/web-assets/node_modules/.installed-stamp
+# Debian's Chromium, which the browser tests drive with Playwright (ADR 0031)
+CHROMIUM := /usr/bin/chromium
 HARNESS := tools/neo4j-harness/target/classpath.txt
 WRK := tools/wrk/usr/bin/wrk
 SCALE ?= 1.0
@@ -14,7 +18,7 @@ TEST_WORKERS ?= 2
 
 .PHONY: run test setup lint check demo bench clean
 
-setup: $(STAMP)
+setup: $(STAMP) $(ASSETS_STAMP)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,12 +30,20 @@ $(LINT_STAMP): tools/cypher-lint/package.json tools/cypher-lint/package-lock.jso
 	cd tools/cypher-lint && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# --ignore-scripts: a package's install script would reach for the network; none is needed.
+$(ASSETS_STAMP): tools/web-assets/package.json tools/web-assets/package-lock.json
+	cd tools/web-assets && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CHROMIUM):
+	apt-get install -y -qq chromium || (apt-get update -qq && apt-get install -y -qq chromium)
+
 $(HARNESS): tools/neo4j-harness/pom.xml $(wildcard tools/neo4j-harness/src/main/java/govcat/*.java)
 	cd tools/neo4j-harness && mvn -q -B package dependency:build-classpath \
 		-Dmdep.outputFile=target/classpath.txt
 	touch $@
 
-run: $(STAMP)
+run: $(STAMP) $(ASSETS_STAMP)
 	$(BIN)/govcat demo
 	$(BIN)/govcat serve --host $(HOST) --port $(PORT)
 
@@ -42,7 +54,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy catalog api cli loaders graph_queries bench demo
 
-test: $(STAMP) $(LINT_STAMP) $(HARNESS) $(WRK) lint
+test: $(STAMP) $(ASSETS_STAMP) $(LINT_STAMP) $(HARNESS) $(WRK) $(CHROMIUM) lint
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # wrk (HTTP load tool, bench/national.py) from Debian's packages, unpacked into tools/wrk
@@ -61,4 +73,4 @@ bench: $(STAMP) $(WRK)
 	$(BIN)/python bench/national.py --scale $(SCALE)
 
 clean:
-	rm -rf $(VENV) tools/cypher-lint/node_modules tools/neo4j-harness/target tools/wrk var
+	rm -rf $(VENV) tools/cypher-lint/node_modules tools/web-assets/node_modules tools/neo4j-harness/target tools/wrk var

@@ -28,6 +28,7 @@ from api import (
     resources,
     sparql,
     standard,
+    web,
 )
 from api.auth import Reader
 from api.conneg import Offers
@@ -54,7 +55,8 @@ def negotiate(accept: str, fmt: str | None) -> str:
 
 
 def create_app(registry: Registry, settings: Settings | None = None) -> FastAPI:
-    app = FastAPI(title="govcat", version="0.1.0",
+    # /docs is served from govcat's own host by the web app (api.web.assets), not a CDN
+    app = FastAPI(title="govcat", version="0.1.0", docs_url=None, redoc_url=None,
                   description="Metadata graph of the service intelligentization cycle")
 
     app.state.guard = Guard(registry)
@@ -100,6 +102,7 @@ def create_app(registry: Registry, settings: Settings | None = None) -> FastAPI:
     app.include_router(resources.router())  # lists, versioned writes, deletes (ADR 0009)
     app.include_router(audit.router())  # the trail proves itself (ADR 0017)
     app.include_router(legacy.router())  # legacy identifiers, admin only (ADR 0015)
+    web.install(app)  # the web app for people (ADR 0031)
     return app
 
 

@@ -35,7 +35,7 @@ SECURITY_HEADERS = {
 }
 # The interactive docs load Swagger UI's script and style; every other answer is data.
 DATA_CSP = "default-src 'none'; frame-ancestors 'none'"
-DOCS_PATHS = ("/docs", "/redoc")
+DOCS_PATHS = ("/docs",)
 
 
 class Buckets:

@@ -13,10 +13,10 @@ from datetime import date
 from rdflib import URIRef
 
 from catalog import resources
-from catalog.access.accounts import Account, Accounts, IssuedToken
+from catalog.access.accounts import SESSION, Account, AccountError, Accounts, IssuedToken
 from catalog.access.ownership import new_parents, owners
 from catalog.access.policy import Act, Policy
-from catalog.access.principals import AGENCY_ROLES, Forbidden, Principal
+from catalog.access.principals import AGENCY_ROLES, Forbidden, Principal, Role
 from catalog.changeset import ChangeSet, Origin
 from catalog.cycle import reports
 from catalog.cycle.changes import Changes
@@ -56,6 +56,29 @@ class Guard:
 
     def authenticate(self, token: str) -> Principal:
         return self.accounts.authenticate(token)
+
+    # People in the web app (ADR 0031): a password set by a one-time link, then sessions.
+
+    def authenticate_session(self, session: str) -> Principal:
+        return self.accounts.authenticate(session, SESSION)
+
+    def sign_in(self, name: str, password: str) -> IssuedToken:
+        return self.accounts.sign_in(name, password)
+
+    def sign_out(self, session: str) -> None:
+        self.accounts.sign_out(session)
+
+    def password_link(self, p: Principal, name: str) -> IssuedToken:
+        """A one-time code for the account's person to set a password; a system account has
+        none (it signs in with API tokens only)."""
+        self.policy.check(p, Act.MANAGE_ACCOUNTS)
+        found = self.accounts.find(name)
+        if found is not None and found.principal.role is Role.SYSTEM:
+            raise AccountError("a system account signs in with API tokens, not a password")
+        return self.accounts.password_link(name)
+
+    def set_password(self, code: str, password: str) -> str:
+        return self.accounts.set_password(code, password)
 
     # -- records ------------------------------------------------------------------------------
 

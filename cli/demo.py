@@ -58,11 +58,18 @@ def demo_token(name: str) -> tuple[str, str]:
             base64.urlsafe_b64encode(digest).decode().rstrip("="))
 
 
+def demo_password(name: str) -> str:
+    """The demo person's published password for the web app (README); systems have none."""
+    return f"{name}-1405"
+
+
 def install_accounts(registry: Registry) -> dict[str, str]:
     accounts = Accounts(registry.store)
     tokens = {}
     for p in ACCOUNTS:
         accounts.save(p)
+        if p.role is not Role.SYSTEM:
+            accounts.set_known_password(p.name, demo_password(p.name))
         known = demo_token(p.name)
         if not any(t["id"] == known[0] for t in accounts.tokens(p.name)):
             accounts.issue(p.name, days=366, label="demo", known=known)

@@ -3,10 +3,16 @@
 
 A token is `gct_<id>_<secret>`: the id finds the token, the secret proves it. Only a SHA-256 of
 the secret is kept, inside the token's sealed value: the secret is 256 random bits, so a fast
-hash is as strong as a slow KDF would be (a KDF protects low-entropy passwords; govcat has
-none). The comparison is constant-time. Tokens expire and can be revoked; disabling an account
-revokes its tokens: at once, by a new generation of the account that its earlier tokens do not
-carry, and then on each token.
+hash is as strong as a slow KDF would be. The comparison is constant-time.
+
+People sign in to the web app with a password (ADR 0031): set by the person through a one-time
+link an administrator issues, kept as an Argon2id hash (salted, slow: a KDF for a low-entropy
+secret) inside the account's sealed value. A sign-in issues a short-lived session token. Each
+token has a purpose, `api` (a bearer token), `session` (the web app's cookie) or `password` (a
+one-time link), and signs in only for its purpose.
+
+Tokens expire and can be revoked; disabling an account revokes its tokens: at once, by a new
+generation of the account that its earlier tokens do not carry, and then on each token.
 
 No name, role, token id or hash is in the store in the clear: an account's node is found by an
 HMAC of its name, a token's by an HMAC of its id, and everything else is sealed with the server
@@ -15,6 +21,7 @@ key, which is not in the store. So no query over the graph, export or backup rea
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import re
@@ -23,6 +30,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
 
 from catalog.access.credentials import ACCOUNT, TOKEN, SealBroken, Sealer
 from catalog.access.principals import (
@@ -38,6 +48,13 @@ from catalog.port import CredentialSwap, GraphStore, SealedCredential, StoreErro
 
 _TOKEN = re.compile(r"^gct_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
 DEFAULT_DAYS = 90
+API, SESSION, PASSWORD = "api", "session", "password"  # a token's purpose
+SESSION_HOURS = 12
+LINK_HOURS = 72
+MIN_PASSWORD = 10
+_HASHER = PasswordHasher()  # Argon2id with RFC 9106's low-memory parameters
+# Verified against when an account has no password, so timing does not tell which have one.
+_NO_PASSWORD = _HASHER.hash(secrets.token_urlsafe(16))
 _TRIES = 50  # reads and writes again when a credential changed meanwhile
 
 
@@ -53,6 +70,7 @@ class Account:
     principal: Principal
     disabled: bool
     live_tokens: int
+    has_password: bool = False
 
 
 def _digest(secret: str) -> str:
@@ -97,7 +115,8 @@ class Accounts:
             content = {"kind": ACCOUNT, "name": p.name, "role": p.role.value,
                        "agency": p.agency, "bodies": sorted(p.bodies), "province": p.province,
                        "scopes": sorted(p.scopes), "disabled": False, "updated": self._stamp(),
-                       "generation": int(old["generation"]) if old else 0}
+                       "generation": int(old["generation"]) if old else 0,
+                       "password": old.get("password") if old else None}
             sealed = self.sealer.seal(key, content)
             if was is None:
                 if self.store.create_credential(key, sealed):
@@ -147,15 +166,17 @@ class Accounts:
         return self._account_of(content, [t for _, _, t in self._tokens_of(key)])
 
     def issue(self, name: str, days: int = DEFAULT_DAYS, label: str = "",
-              known: tuple[str, str] | None = None) -> IssuedToken:
+              known: tuple[str, str] | None = None, purpose: str = API,
+              hours: int | None = None) -> IssuedToken:
         """A new token for `name`. `known` (id, secret) is for the demo's published tokens
-        only (cli.demo); every other token is random."""
+        only (cli.demo); every other token is random. `hours`, when given, is its life in
+        place of `days` (sessions and links)."""
         if not 0 < days <= 366:
             raise AccountError("a token lives 1 to 366 days")
         token_id, secret = known or (secrets.token_hex(8), secrets.token_urlsafe(32))
         if not _TOKEN.match(f"gct_{token_id}_{secret}"):
             raise AccountError("a token id is 16 hex digits and its secret 43 URL-safe chars")
-        expires = self._now() + timedelta(days=days)
+        expires = self._now() + (timedelta(hours=hours) if hours else timedelta(days=days))
         owner = self._account_key(name)
         key = self._token_key(token_id)
         for _ in range(_TRIES):
@@ -165,7 +186,8 @@ class Accounts:
             content = {"kind": TOKEN, "id": token_id, "account": name,
                        "hash": _digest(secret), "created": self._stamp(),
                        "expires": expires.astimezone(UTC).isoformat(), "label": label,
-                       "revoked": None, "generation": account["generation"]}
+                       "revoked": None, "generation": account["generation"],
+                       "purpose": purpose}
             made = self.store.create_token(owner, was, key, self.sealer.seal(key, content))
             if made is not None:
                 if not made:
@@ -189,13 +211,14 @@ class Accounts:
     def tokens(self, name: str) -> list[dict[str, Any]]:
         """An account's tokens (id, label, created, expires, revoked), oldest first: never
         the hash."""
-        found = [{k: t[k] for k in ("id", "label", "created", "expires", "revoked")}
+        found = [{**{k: t[k] for k in ("id", "label", "created", "expires", "revoked")},
+                  "purpose": t.get("purpose", API)}
                  for _, _, t in self._tokens_of(self._account_key(name))]
         return sorted(found, key=lambda t: (t["created"], t["id"]))
 
-    def authenticate(self, token: str) -> Principal:
-        """The principal behind a token, or Unauthenticated (same answer for every failure,
-        so a caller learns nothing about which tokens exist)."""
+    def authenticate(self, token: str, purpose: str = API) -> Principal:
+        """The principal behind a token of `purpose`, or Unauthenticated (same answer for
+        every failure, so a caller learns nothing about which tokens exist)."""
         match = _TOKEN.match(token.strip())
         key = self._token_key(match.group(1)) if match else ""
         stored = self.store.sign_in_credentials(key) if match else None
@@ -204,11 +227,65 @@ class Accounts:
         expected = found[0]["hash"] if found else _digest("")
         given = _digest(match.group(2)) if match else _digest("-")
         ok = hmac.compare_digest(expected, given) and found is not None
-        if not ok or found is None or not _live(*found, self._stamp()):
+        if (not ok or found is None or not _live(*found, self._stamp())
+                or found[0].get("purpose", API) != purpose):
             raise Unauthenticated("a valid API token is required (missing, unknown, expired "
                                   "or revoked)",
                                   "توکن معتبر لازم است (نیامده، ناشناخته، منقضی یا باطل‌شده)")
         return _principal(found[1])
+
+    # -- people's passwords and sessions (ADR 0031) --------------------------------------------
+
+    def password_link(self, name: str, hours: int = LINK_HOURS) -> IssuedToken:
+        """A one-time code with which the account's person sets a password."""
+        return self.issue(name, label="password link", purpose=PASSWORD, hours=hours)
+
+    def set_password(self, code: str, password: str) -> str:
+        """Set the password of the code's account, and spend the code; returns the name."""
+        who = self.authenticate(code, PASSWORD)
+        self._store_password(who.name, password)
+        self.revoke(code.strip().split("_", 2)[1])
+        return who.name
+
+    def set_known_password(self, name: str, password: str) -> None:
+        """The demo's published passwords only (cli.demo); people set theirs by a link."""
+        self._store_password(name, password)
+
+    def sign_in(self, name: str, password: str, hours: int = SESSION_HOURS) -> IssuedToken:
+        """A session token for the name and password, or Unauthenticated (the same answer for
+        an unknown name, a wrong password, no password yet and a disabled account)."""
+        _, account = self._account(self._account_key(name))
+        stored = (account or {}).get("password") or _NO_PASSWORD
+        try:
+            ok = _HASHER.verify(stored, password) and stored is not _NO_PASSWORD
+        except (VerificationError, InvalidHashError):
+            ok = False
+        if not ok or account is None or account["disabled"]:
+            raise Unauthenticated("the name or the password is wrong",
+                                  "نام کاربری یا گذرواژه نادرست است")
+        return self.issue(name, label="web session", purpose=SESSION, hours=hours)
+
+    def sign_out(self, session: str) -> None:
+        """End a session (its token is revoked); an unknown or spent one is left alone."""
+        match = _TOKEN.match(session.strip())
+        if match:
+            with contextlib.suppress(AccountError):
+                self.revoke(match.group(1))
+
+    def _store_password(self, name: str, password: str) -> None:
+        if len(password) < MIN_PASSWORD or password.strip().casefold() == name.casefold():
+            raise AccountError(f"a password has at least {MIN_PASSWORD} characters and is not "
+                               "the account's name")
+        key = self._account_key(name)
+        hashed = _HASHER.hash(password)
+        for _ in range(_TRIES):
+            was, old = self._account(key)
+            if was is None or old is None or old["disabled"]:
+                raise AccountError(f"no active account {name!r}")
+            content = {**old, "password": hashed, "updated": self._stamp()}
+            if self.store.swap_credential(key, was, self.sealer.seal(key, content)):
+                return
+        raise _busy()
 
     # -- the sealed nodes ---------------------------------------------------------------------
 
@@ -248,8 +325,10 @@ class Accounts:
     def _account_of(self, account: dict[str, Any], tokens: list[dict[str, Any]]) -> Account:
         now = self._stamp()
         live = sum(1 for t in tokens if t["revoked"] is None and t["expires"] > now
-                   and t["generation"] == account["generation"])
-        return Account(_principal(account), bool(account["disabled"]), live)
+                   and t["generation"] == account["generation"]
+                   and t.get("purpose", API) == API)
+        return Account(_principal(account), bool(account["disabled"]), live,
+                       bool(account.get("password")))
 
     def _stamp(self) -> str:
         return self._now().astimezone(UTC).isoformat()
