@@ -56,6 +56,14 @@ def router() -> APIRouter:
         issued = guard.issue_token(who, name, body.days, body.label)
         return {"token": issued.token, "id": issued.id, "expires": issued.expires.isoformat()}
 
+    @r.post("/{name}/password-link", status_code=201)
+    def password_link(guard: GuardDep, who: Caller, name: str) -> dict[str, Any]:
+        """A one-time link for the account's person to set a web-app password (ADR 0031):
+        shown once, only its hash is kept; 72 hours."""
+        issued = guard.password_link(who, name)
+        return {"path": f"/app/set-password?code={issued.token}",
+                "expires": issued.expires.isoformat()}
+
     @r.delete("/{name}/tokens/{token_id}")
     def revoke(guard: GuardDep, who: Caller, name: str, token_id: str) -> dict[str, Any]:
         return {"account": guard.revoke_token(who, token_id), "revoked": token_id}

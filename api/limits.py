@@ -75,6 +75,8 @@ def client_key(request: Request) -> str:
 
 # Failed sign-ins an address may make a minute before its tokens are refused unread.
 FAILED_SIGN_INS_PER_MINUTE = 10
+# Where people sign in with a password (api.web.signin, ADR 0031): limited like tokens.
+PASSWORD_PATHS = ("/app/sign-in", "/app/set-password")
 
 
 def _address(request: Request) -> str:
@@ -203,7 +205,8 @@ def install(app: FastAPI, settings: Settings) -> None:
                      call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         key = client_key(request)
         wait = buckets.take(key)
-        if not wait and "authorization" in request.headers:  # guessing tokens from one address
+        if not wait and ("authorization" in request.headers  # guessing tokens or passwords
+                         or (request.method == "POST" and request.url.path in PASSWORD_PATHS)):
             wait = failures.take(_address(request), spend=False)
         if wait > 0:
             return _headers(JSONResponse(

@@ -11,8 +11,10 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from api.auth import Caller, GuardDep
+from catalog.access.principals import Principal
+from catalog.guard import Guard
 from catalog.problems import Rejected
-from loaders.submission import read_submission
+from loaders.submission import Submission, read_submission
 
 MAX_UPLOAD = 50 * 1024 * 1024
 SUFFIX = {
@@ -39,8 +41,7 @@ def router() -> APIRouter:
         with tempfile.TemporaryDirectory() as tmp:
             path = FilePath(tmp) / f"upload{suffix}"
             path.write_bytes(body)
-            sub = read_submission(path, guard.registry,
-                                  check=lambda cs: guard.check(who, cs))
+            sub = read_checked(guard, who, path)
         if sub.problems:
             raise Rejected(sub.problems)
         if dry_run:
@@ -50,6 +51,13 @@ def router() -> APIRouter:
                 "by_kind": outcome.by_label, "event": outcome.event}
 
     return r
+
+
+def read_checked(guard: Guard, who: Principal, path: FilePath) -> Submission:
+    """A file read by the loaders and checked for `who` (R-20.1) and the rules of the cycle;
+    its `problems` list every fault, by sheet, row and column. The API's imports and the web
+    app's workbook upload (api.web.upload) both read through here."""
+    return read_submission(path, guard.registry, check=lambda cs: guard.check(who, cs))
 
 
 async def _bounded_body(request: Request) -> bytes:

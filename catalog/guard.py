@@ -18,11 +18,12 @@ from catalog.access.ownership import new_parents, owners
 from catalog.access.policy import Act, Policy
 from catalog.access.principals import AGENCY_ROLES, Forbidden, Principal, Role
 from catalog.changeset import ChangeSet, Origin
-from catalog.cycle import reports
+from catalog.cycle import inbox, reports
 from catalog.cycle.changes import Changes
 from catalog.cycle.deadlines import Period
 from catalog.cycle.engine import KINDS, Cycle, Issued, StepStatus
 from catalog.cycle.facts import HistoryEntry
+from catalog.cycle.inbox import RecordChange, Waiting
 from catalog.cycle.obligations import (
     Appointment,
     Deadline,
@@ -215,6 +216,33 @@ class Guard:
         self.policy.check(p, Act.READ_TRAIL)
         changes = Changes(self.cycle)
         return [w for kind in KINDS.values() for w in changes.of_agency(agency, kind)]
+
+    def inbox(self, p: Principal) -> list[Waiting]:
+        """R-2.1, R-2.2: the submitted steps of every agency that `p`'s approving bodies (or,
+        where the text allows, `p` as an accredited consultant, R-15) decide, oldest first;
+        Forbidden when `p` decides no step at all."""
+        mine = self._decided_by(p)
+        return inbox.waiting(self.cycle, [(code, s) for code, s in self.cycle.all_steps()
+                                          if s.state is State.SUBMITTED and s.step in mine])
+
+    def submission(self, p: Principal, agency: str, step: int) -> list[RecordChange]:
+        """What approving `agency`'s step would decide, each record against its last
+        approved version (R-2.1, ADR 0015): readable as the trail is (R-16)."""
+        self.policy.check(p, Act.READ_TRAIL)
+        return inbox.submission(self.cycle, agency, step)
+
+    def _decided_by(self, p: Principal) -> set[int]:
+        mine: set[int] = set()
+        refused: Forbidden | None = None
+        for step in self.cycle.config.steps:
+            try:
+                self.policy.check(p, Act.DECIDE_STEP, step=step)
+                mine.add(step)
+            except Forbidden as exc:
+                refused = refused or exc
+        if not mine and refused is not None:
+            raise refused
+        return mine
 
     def record_legacy(self, p: Principal, rows: list[LegacyRow]) -> Outcome:
         """R-4.2: an administrator records identifiers of earlier registries (ADR 0015)."""

@@ -71,6 +71,25 @@ def token(
     typer.echo(f"id {issued.id}, expires {issued.expires:%Y-%m-%d %H:%M} UTC", err=True)
 
 
+@admin_app.command("password-link")
+def password_link(
+    name: Annotated[str, typer.Argument(help="a person's account")],
+    site: Annotated[str | None, typer.Option(
+        "--site", help="the web app's address; default: the base IRI without its /id/")] = None,
+) -> None:
+    """A one-time link (72 hours) for the account's person to set a password for the web app
+    (ADR 0031); printed once, only its hash is kept."""
+    from catalog.config import Settings
+
+    try:
+        issued = guard().password_link(OPERATOR, name)
+    except AccountError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    root = (site or Settings().base_iri.removesuffix("/").removesuffix("/id")).rstrip("/")
+    typer.echo(f"{root}/app/set-password?code={issued.token}")
+    typer.echo(f"expires {issued.expires:%Y-%m-%d %H:%M} UTC", err=True)
+
+
 @admin_app.command("revoke")
 def revoke(token_id: Annotated[str, typer.Argument(help="the token's id")]) -> None:
     """Revoke a token."""

@@ -210,6 +210,8 @@ CROSS_AGENCY: dict[tuple[str, str], Call] = {
         lambda w: w.client.delete("/accounts/steward-taxo", headers=w.as_("steward-reg")),
     ("POST", "/accounts/{name}/tokens"):
         _post("/accounts/steward-taxo/tokens"),
+    ("POST", "/accounts/{name}/password-link"):  # ADR 0031: administrators only
+        _post("/accounts/steward-taxo/password-link"),
     ("DELETE", "/accounts/{name}/tokens/{token_id}"):
         lambda w: w.client.delete("/accounts/steward-taxo/tokens/x",
                                   headers=w.as_("steward-reg")),
