@@ -1,5 +1,6 @@
 """The HTTP API: health, and every resource dereferenceable by its IRI (JSON, JSON-LD, Turtle,
-N-Triples, RDF/XML by content negotiation). The rest of the API has its own issue (#6)."""
+N-Triples, RDF/XML by content negotiation; a page for a browser, ADR 0031). The rest of the
+API has its own issue (#6)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ from api import (
 )
 from api.auth import Reader
 from api.conneg import Offers
+from api.web import record_page
+from api.web.session import viewer
 from catalog.access.principals import Principal
 from catalog.access.visibility import only_visible
 from catalog.config import Settings
@@ -41,10 +44,12 @@ from catalog.ontology import context
 from catalog.registry import Registry
 from catalog.serialize import MEDIA_TYPES, serialize
 
-# A resource by its IRI: JSON-LD by default, any RDF syntax, or plain JSON (api.conneg).
+# A resource by its IRI: JSON-LD by default, any RDF syntax, or plain JSON (api.conneg);
+# its page for a browser, which asks for text/html first (ADR 0031). HTML is offered last, so
+# `*/*` and `text/*` still get JSON-LD and Turtle.
 RESOURCE = Offers({"jsonld": MEDIA_TYPES["jsonld"],
                    **{k: v for k, v in MEDIA_TYPES.items() if k != "jsonld"},
-                   "json": "application/json"},
+                   "json": "application/json", "html": "text/html"},
                   aliases={"text/n3": ("ttl",), "application/x-turtle": ("ttl",)})
 
 
@@ -77,14 +82,12 @@ def create_app(registry: Registry, settings: Settings | None = None) -> FastAPI:
                     format: str | None = None) -> Response:
         raw = request.scope.get("raw_path", request.url.path.encode()).decode("latin-1")
         iri = registry.iris.base + raw.split("/id/", 1)[1]
-        return _resource(registry, iri, negotiate(request.headers.get("accept", ""), format),
-                         who, request.headers.get("if-none-match"))
+        return _answer(request, registry, iri, who, format)
 
     @app.get("/resource")
     def by_iri(request: Request, who: Reader, iri: str = Query(...),
                format: str | None = None) -> Response:
-        return _resource(registry, iri, negotiate(request.headers.get("accept", ""), format),
-                         who, request.headers.get("if-none-match"))
+        return _answer(request, registry, iri, who, format)
 
     app.include_router(queries.router(registry))  # graph queries for auditors (ADR 0004)
     app.include_router(cycle.router())  # the cycle, the trail, deadlines (ADR 0008)
@@ -106,6 +109,17 @@ def create_app(registry: Registry, settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _answer(request: Request, registry: Registry, iri: str, who: Principal | None,
+            fmt: str | None) -> Response:
+    """A record in the representation asked for; a person signed in to the web app (no
+    token) reads it as themselves (ADR 0031)."""
+    chosen = negotiate(request.headers.get("accept", ""), fmt)
+    reader = who or viewer(request)
+    if chosen == "html":
+        return record_page.show(request, iri, reader)
+    return _resource(registry, iri, chosen, reader, request.headers.get("if-none-match"))
+
+
 def _resource(registry: Registry, iri: str, fmt: str, who: Principal | None,
               if_none_match: str | None = None) -> Response:
     """A record as the reader may see it: one outside its view is not found (not forbidden,
@@ -116,7 +130,7 @@ def _resource(registry: Registry, iri: str, fmt: str, who: Principal | None,
         return JSONResponse({"detail": f"no resource {iri}", "detail_fa": "چنین منبعی نیست"},
                             status_code=404)
     node = nodes[0]
-    headers = {"ETag": resources.etag(node), "Vary": "Accept, Authorization"}
+    headers = {"ETag": resources.etag(node), "Vary": "Accept, Authorization, Cookie"}
     if resources.not_modified(if_none_match, node):
         return Response(status_code=304, headers=headers)
     if fmt == "json":

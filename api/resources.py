@@ -21,6 +21,7 @@ from api.auth import Caller, GuardDep, Reader
 from catalog import kinds, model
 from catalog.cycle.states import State
 from catalog.graphmap import Node, json_sound
+from catalog.guard import Guard
 from catalog.port import EXISTS, record_version
 from catalog.resources import MAX_PAGE, Precondition, ResourceQuery
 from catalog.text import search_key
@@ -107,6 +108,22 @@ def _status(value: str | None) -> str | None:
     return concept("status", notation)
 
 
+def resource_query(guard: Guard, kind: str, *, agency: str | None = None,
+                   status: str | None = None, q: str | None = None,
+                   step_state: State | None = None, cursor: str | None = None,
+                   limit: int = 100) -> ResourceQuery:
+    """GET /resources/{kind}'s filters as the core's query: for that route and for the web
+    app's records browser (api.web.record_page), which lists through the same core."""
+    declared = kinds.by_api()[kind]
+    if step_state is not None and "step_state" not in declared.filters:
+        raise HTTPException(422, {"detail": "step_state filters duties and services only",
+                                  "detail_fa": "این صافی تنها برای وظایف و خدمات است"})
+    return ResourceQuery(
+        declared.label, after=_after(cursor), limit=limit,
+        agency=str(guard.registry.iris.agency(agency)) if agency else None,
+        status=_status(status), text=q, step_state=step_state.value if step_state else None)
+
+
 def router() -> APIRouter:
     r = APIRouter(tags=["resources"])
 
@@ -133,14 +150,8 @@ def router() -> APIRouter:
         `cursor` = `next` until `next` is null. Records written while you page are seen when
         they sort after your cursor; none is seen twice. A page may hold fewer than `limit`
         items (records you may not see are left out): follow `next`, not the count."""
-        declared = kinds.by_api()[kind.value]
-        if step_state is not None and "step_state" not in declared.filters:
-            raise HTTPException(422, {"detail": "step_state filters duties and services only",
-                                      "detail_fa": "این صافی تنها برای وظایف و خدمات است"})
-        query = ResourceQuery(
-            declared.label, after=_after(cursor), limit=limit,
-            agency=str(guard.registry.iris.agency(agency)) if agency else None,
-            status=_status(status), text=q, step_state=step_state.value if step_state else None)
+        query = resource_query(guard, kind.value, agency=agency, status=status, q=q,
+                               step_state=step_state, cursor=cursor, limit=limit)
         page = guard.list_resources(who, query)
         return {"items": [plain(n) for n in page.items], "next": cursor_of(page.last)}
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 from urllib.parse import parse_qs
+from weakref import WeakKeyDictionary
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
@@ -94,9 +95,22 @@ POST_BODY = {"requestBody": {"required": True, "content": {
 }}}
 
 
+# The view of each catalog's endpoint, which the web app's console shares (ADR 0031): one
+# replica per catalog, not two. A new app over the same registry makes a new view.
+_VIEWS: WeakKeyDictionary[Registry, SparqlView] = WeakKeyDictionary()
+
+
+def view_of(registry: Registry) -> SparqlView:
+    """The SPARQL view of the endpoint serving `registry` (made by `router`)."""
+    found = _VIEWS.get(registry)
+    if found is None:
+        found = _VIEWS[registry] = SparqlView(registry, scope=_scope)
+    return found
+
+
 def router(registry: Registry) -> APIRouter:
     # Each reader queries the catalog as its view allows (catalog.access.visibility, ADR 0010).
-    view = SparqlView(registry, scope=_scope)
+    view = _VIEWS[registry] = SparqlView(registry, scope=_scope)
     r = APIRouter(tags=["linked data"])
 
     @r.get("/sparql", responses=RESPONSES, summary="SPARQL query (read-only)",

@@ -23,7 +23,7 @@ from catalog.cycle.changes import Changes
 from catalog.cycle.deadlines import Period
 from catalog.cycle.engine import KINDS, Cycle, Issued, StepStatus
 from catalog.cycle.facts import HistoryEntry
-from catalog.cycle.inbox import RecordChange, Waiting
+from catalog.cycle.inbox import Submission, Waiting
 from catalog.cycle.obligations import (
     Appointment,
     Deadline,
@@ -225,7 +225,7 @@ class Guard:
         return inbox.waiting(self.cycle, [(code, s) for code, s in self.cycle.all_steps()
                                           if s.state is State.SUBMITTED and s.step in mine])
 
-    def submission(self, p: Principal, agency: str, step: int) -> list[RecordChange]:
+    def submission(self, p: Principal, agency: str, step: int) -> Submission:
         """What approving `agency`'s step would decide, each record against its last
         approved version (R-2.1, ADR 0015): readable as the trail is (R-16)."""
         self.policy.check(p, Act.READ_TRAIL)

@@ -95,7 +95,9 @@ def test_each_reader_sees_what_its_scope_allows(client: TestClient, registry: Re
 
 def test_negotiation_prefers_the_highest_q() -> None:
     assert negotiate("application/ld+json;q=0.5, text/turtle", None) == "ttl"
-    assert negotiate("text/html", None) == "jsonld"
+    assert negotiate("text/html", None) == "html"  # a browser: the record's page (ADR 0031)
+    assert negotiate("*/*", None) == negotiate("", None) == "jsonld"
+    assert negotiate("text/*", None) == "ttl"
     assert negotiate("text/turtle", "nt") == "nt"
 
 

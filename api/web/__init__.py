@@ -6,7 +6,20 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api.web import accounts, assets, errors, home, signin
+from api.web import (  # the auditor's pages
+    accounts,
+    assets,
+    audit_queries,
+    consoles,
+    deadlines,
+    errors,
+    help,
+    home,
+    inbox,
+    record_page,
+    signin,
+    steward,
+)
 
 
 def install(app: FastAPI) -> None:
@@ -15,3 +28,9 @@ def install(app: FastAPI) -> None:
     app.include_router(home.router())
     app.include_router(signin.router())
     app.include_router(accounts.router())
+    app.include_router(help.router())  # the help page
+    app.include_router(steward.router())  # the steward's pages
+    app.include_router(inbox.router())
+    app.include_router(record_page.router())  # records: the browser and IRIs as pages
+    for auditor in (audit_queries, consoles, deadlines):  # the auditor's pages
+        app.include_router(auditor.router())

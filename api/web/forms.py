@@ -18,7 +18,9 @@ from api.auth import guard_of
 from api.web.render import page
 from api.web.session import Person, check_csrf
 from catalog import kinds
+from catalog.access.policy import Act
 from catalog.access.principals import Principal
+from catalog.decided import CYCLE_STATUSES, ISSUED, LEGACY
 from catalog.kind import Kind
 from catalog.port import EXISTS, StaleVersion
 from catalog.problems import Problem, Rejected
@@ -29,6 +31,9 @@ from loaders.body import changeset_of_body
 # The kinds a steward registers one by one (R-3.1, R-4.1, R-4.3, R-6.1, R-10.1).
 FORM_KINDS = ("duties", "services", "units", "posts", "employees", "systems", "datasets",
               "flows", "chains")
+# What only the cycle sets (catalog.decided: R-2.1, R-3.2, R-4.2): an issued or legacy ID is
+# not typed into a new record, and its status is not one of the cycle's.
+DECIDED_COLUMNS = frozenset({column for _, column, _ in ISSUED.values()} | {LEGACY[1]})
 # Columns holding codes, references, addresses or English: written left to right.
 _LTR_KINDS = frozenset({"ref", "ref_list", "url", "int", "decimal", "date"})
 
@@ -52,6 +57,12 @@ class Field:
         return "textarea" if self.column.kind == "list" else "input"
 
     @property
+    def choices(self) -> list[tuple[str, str]]:
+        """(key, Persian label) of a code list; the statuses the cycle sets left out."""
+        decided = CYCLE_STATUSES if self.column.key == "status" else frozenset()
+        return [(k, fa) for k, fa in self.column.choices() if k not in decided]
+
+    @property
     def ltr(self) -> bool:
         key = self.column.key
         return (self.column.kind in _LTR_KINDS or key.endswith("_en")
@@ -73,7 +84,14 @@ def routes(r: APIRouter) -> None:
     @r.get("/records/{kind}/new")
     def new_record(request: Request, who: Person, agency: str, kind: str) -> Response:
         declared = kind_of(kind)
+        # the page acts for `agency`: the policy decides who writes its records (R-20.1)
+        guard_of(request).policy.check(who, Act.WRITE_RECORDS, agency=agency)
         return show(request, agency, declared, defaults(declared, agency))
+
+    @r.get("/records/{kind}")
+    def form_page(agency: str, kind: str) -> Response:  # a language switch after a post
+        return RedirectResponse(f"/app/agencies/{quote(agency)}/records/{kind}/new",
+                                status_code=303)
 
     @r.post("/records/{kind}")
     async def save_record(request: Request, who: Person, agency: str, kind: str) -> Response:
@@ -87,7 +105,7 @@ def routes(r: APIRouter) -> None:
             return show(request, agency, declared, values, exc.problems, status=422)
         except StaleVersion:
             return show(request, agency, declared, values, [EXISTS_ALREADY], status=412)
-        return RedirectResponse(f"/app/agencies/{agency}/records/{kind}/new?saved="
+        return RedirectResponse(f"/app/agencies/{quote(agency)}/records/{kind}/new?saved="
                                 + quote(written.iri, safe=""), status_code=303)
 
 
@@ -117,7 +135,7 @@ def defaults(kind: Kind, agency: str) -> dict[str, str]:
 
 def fields(kind: Kind, values: dict[str, str], problems: list[Problem]) -> list[Field]:
     return [Field(c, values.get(c.key, ""), [p for p in problems if p.column == c.key])
-            for c in kind.sheet.columns]
+            for c in kind.sheet.columns if c.key not in DECIDED_COLUMNS]
 
 
 def show(request: Request, agency: str, kind: Kind, values: dict[str, str],
@@ -125,8 +143,14 @@ def show(request: Request, agency: str, kind: Kind, values: dict[str, str],
     """The form of `kind`, with what was typed; each problem beside its field (matched by
     Problem.column), the others at the top."""
     found = problems or []
-    keys = set(kind.sheet.keys)
+    keys = set(kind.sheet.keys) - DECIDED_COLUMNS
     return page(request, "steward_form.html", status=status, agency=agency, kind=kind,
                 fields=fields(kind, values, found),
                 others=[p for p in found if p.column not in keys], failed=bool(found),
-                saved=request.query_params.get("saved") if status == 200 else None)
+                saved=saved(request) if status == 200 else None)
+
+
+def saved(request: Request) -> str | None:
+    """The record just stored (after the redirect): an IRI of this catalog, or nothing."""
+    iri = request.query_params.get("saved", "")
+    return iri if iri.startswith(guard_of(request).registry.iris.base) else None

@@ -65,13 +65,12 @@ def _submission_page(request: Request, who: Principal, agency: str, step: int,
     to a decision (`refused`: the form it answers, `reasons`, the `reason` typed)."""
     guard, lang = guard_of(request), lang_of(request)
     context = _step_context(request, who, agency, step)
-    changes = guard.submission(who, agency, step)
-    titles = _titles(guard, who, view.linked_iris(changes), lang)
+    found = guard.submission(who, agency, step)
+    titles = _titles(guard, who, view.linked_iris(found.records), lang)
     base = guard.registry.iris.base
     return page(request, "inbox_step.html", status=status, **context,
-                waiting=context["state"] == State.SUBMITTED.value,
-                since=view.submitted_since(guard, agency, step),
-                records=[view.record_view(c, titles, base, lang) for c in changes],
+                waiting=context["state"] == State.SUBMITTED.value, since=found.since,
+                records=[view.record_view(c, titles, base, lang) for c in found.records],
                 refused=refusal.get("refused"), reasons=refusal.get("reasons", []),
                 reason=refusal.get("reason", ""))
 

@@ -23,6 +23,7 @@ from catalog.vocab import concept
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CAMEL = re.compile(r"(?<!^)([A-Z])")
+_PERSIAN = re.compile("[\u0600-\u06ff]")
 
 
 def _rdfs_label(graph_labels: Iterable[object], lang: str) -> str | None:
@@ -55,6 +56,15 @@ def _column(label: str, base: str, tag: str) -> Column | None:
         if c.term == base and (not tag or c.key.endswith(f"_{tag}") or c.key == snake):
             return c
     return next((c for key in keys for c in kind.sheet.columns if c.key == key), None)
+
+
+@cache
+def field_order(label: str, key: str) -> int:
+    """Where the field's column stands in the kind's sheet (fields without one go last)."""
+    base, _, tag = key.partition("@")
+    column = _column(label, base, tag)
+    kind = kinds.by_label().get(label)
+    return kind.sheet.columns.index(column) if kind and column else 1_000
 
 
 @cache
@@ -107,10 +117,10 @@ def shown(value: Any, titles: dict[str, str], lang: str) -> str:
         return str(translator(lang)("yes" if value else "no"))
     if isinstance(value, int | float):
         return digits(value, lang)
-    text = str(value)
-    if text in titles:
-        return titles[text]
-    return jalali(text, lang) if _ISO_DATE.match(text) else text
+    text = titles.get(str(value), str(value))
+    if _ISO_DATE.match(text):
+        return jalali(text, lang)
+    return digits(text, lang) if _PERSIAN.search(text) else text  # a code keeps its digits
 
 
 def record_view(change: RecordChange, titles: dict[str, str], base: str,
@@ -126,4 +136,5 @@ def record_view(change: RecordChange, titles: dict[str, str], base: str,
             "kind": kind_title(label, lang),
             "fields": [{"label": field_label(label, f["field"], lang), "key": f["field"],
                         "before": side(f["before"]), "after": side(f["after"])}
-                       for f in change.fields]}
+                       for f in sorted(change.fields,
+                                       key=lambda f: field_order(label, f["field"]))]}

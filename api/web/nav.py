@@ -26,12 +26,13 @@ ENTRIES = (
     Entry("nav_sparql", "/app/console/sparql", frozenset({Role.AUDITOR, Role.ADMIN})),
     Entry("nav_records", "/app/records", frozenset(Role)),
     Entry("nav_accounts", "/app/accounts", frozenset({Role.ADMIN})),
+    Entry("nav_help", "/app/help", frozenset(Role)),
 )
 
 
 def entries_for(who: Principal | None) -> list[tuple[str, str]]:
     """(message key, path) of the menu of a person; the public menu when nobody signed in."""
     if who is None:
-        return [("nav_records", "/app/records")]
+        return [("nav_records", "/app/records"), ("nav_help", "/app/help")]
     return [(e.key, e.path.format(agency=who.agency or ""))
             for e in ENTRIES if who.role in e.roles and ("{agency}" not in e.path or who.agency)]

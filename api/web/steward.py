@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Annotated, Any
+from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse, Response
@@ -24,6 +25,7 @@ from api.web.render import page
 from api.web.session import Person, check_csrf
 from catalog.access.policy import Act
 from catalog.access.principals import Forbidden, Principal
+from catalog.access.visibility import only_visible
 from catalog.cycle.engine import TEHRAN, StepStatus
 from catalog.cycle.facts import PLAN
 from catalog.cycle.obligations import Deadline
@@ -66,8 +68,12 @@ def router() -> APIRouter:
             take(guard_of(request), who, agency, step, action, reason.strip() or None)
         except CycleRefused as exc:  # shown on the page with its reasons (R-2.1)
             return show(request, who, agency, refused=reasons_of(exc), status=409)
-        return RedirectResponse(f"/app/agencies/{agency}?done={action.value}&step={step}",
+        return RedirectResponse(f"/app/agencies/{quote(agency)}?done={action.value}&step={step}",
                                 status_code=303)
+
+    @r.get("/steps/{step}/{action}")
+    def act_page(agency: str) -> Response:  # the language switch on a page `act` answered
+        return RedirectResponse(f"/app/agencies/{quote(agency)}", status_code=303)
 
     forms.routes(r)
     upload.routes(r)
@@ -87,18 +93,25 @@ def show(request: Request, who: Principal, agency: str,
          refused: list[dict[str, str | None]] | None = None, status: int = 200) -> Response:
     guard = guard_of(request)
     views = step_views(guard, who, agency)
+    shown = {v.due.iri for v in views if v.due is not None}
     done = request.query_params.get("done")
     return page(request, "steward_agency.html", status=status, agency=agency,
-                agency_label=agency_label(guard, agency), steps=views, refused=refused or [],
+                agency_label=agency_label(guard, who, agency), steps=views, refused=refused or [],
+                clocks=[d for d in due_now(guard, who, agency) if d.iri not in shown],
                 done=done if done in StepAction.__members__ else None,
                 done_step=request.query_params.get("step", ""),
                 kinds=forms.form_kinds(), may_write=may(guard, who, Act.WRITE_RECORDS, agency))
 
 
+def due_now(guard: Guard, who: Principal, agency: str) -> list[Deadline]:
+    """The agency's open deadlines as of today in Tehran (R-3.1 … R-19), as `GET /deadlines`
+    gives them (api.cycle)."""
+    return guard.deadlines(who, datetime.now(UTC).astimezone(TEHRAN).date(), agency)
+
+
 def step_views(guard: Guard, who: Principal, agency: str) -> list[StepView]:
     steps = guard.steps(who, agency)  # the policy decides who reads them (R-16)
-    today = datetime.now(UTC).astimezone(TEHRAN).date()
-    due = {d.iri: d for d in guard.deadlines(who, today, agency) if d.subject is None}
+    due = {d.iri: d for d in due_now(guard, who, agency) if d.subject is None}
     states = {s.step: s.state for s in steps}
     return [StepView(s, step_title(s.step), _state(s.state),
                      due.get(guard.cycle.step_iri(agency, s.step)),
@@ -164,6 +177,10 @@ def step_title(step: int) -> dict[str, str]:
     return {"fa": found.get("fa", f"گام {fa(step)}"), "en": found.get("en", f"Step {step}")}
 
 
-def agency_label(guard: Guard, agency: str) -> dict[str, Any]:
-    nodes = guard.registry.store.describe([str(guard.registry.iris.agency(agency))])
-    return dict(nodes[0].props) if nodes else {}
+def agency_label(guard: Guard, who: Principal, agency: str) -> dict[str, str]:
+    """The agency's names (skos:prefLabel, `prefLabel@fa`/`@en`) as `who` may see them."""
+    iri = str(guard.registry.iris.agency(agency))
+    found = only_visible(who, guard.registry.store.describe([iri]))
+    props = found[0].props if found else {}
+    return {lang: str(props[f"prefLabel@{lang}"]) for lang in ("fa", "en")
+            if props.get(f"prefLabel@{lang}")}

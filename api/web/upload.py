@@ -19,10 +19,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from api.auth import guard_of
 from api.records import MAX_UPLOAD, SUFFIX, read_checked
@@ -40,6 +41,7 @@ KEPT = re.compile(r"^[0-9a-f]{64}\.(xlsx|ttl|jsonld|nt)$")
 KEEP_SECONDS = 24 * 3600
 CHUNK = 1024 * 1024
 FormText = Annotated[str, Form(max_length=200)]
+AGAIN = frozenset({"st_upload_none", "st_upload_gone"})
 
 
 @dataclass(frozen=True)
@@ -61,9 +63,9 @@ class TooLarge(Exception):
 
 def routes(r: APIRouter) -> None:
     @r.get("/upload")
-    def upload_page(request: Request, who: Person, agency: str) -> Response:
+    def upload_page(request: Request, who: Person, agency: str, said: str = "") -> Response:
         may_upload(request, who, agency)
-        return show(request, agency)
+        return show(request, agency, refused=said if said in AGAIN else None)
 
     @r.post("/upload")
     async def dry_run(request: Request, who: Person, agency: str,
@@ -71,8 +73,10 @@ def routes(r: APIRouter) -> None:
                       csrf: FormText = "") -> Response:
         check_csrf(request, csrf)
         may_upload(request, who, agency)
-        suffix = Path(workbook.filename or "").suffix.lower() if workbook else ""
-        if workbook is None or suffix not in SUFFIXES:
+        if workbook is None or not workbook.filename:
+            return again(agency, "st_upload_none")
+        suffix = Path(workbook.filename).suffix.lower()
+        if suffix not in SUFFIXES:
             return show(request, agency, status=415, refused="st_upload_kind")
         try:
             kept = await keep(request, who, workbook, suffix)
@@ -81,6 +85,10 @@ def routes(r: APIRouter) -> None:
         return await run_in_threadpool(checked, request, who, agency, kept,
                                        workbook.filename or kept.name)
 
+    @r.get("/upload/confirm")
+    def confirm_page(agency: str) -> Response:  # a language switch after a confirmation
+        return RedirectResponse(f"/app/agencies/{quote(agency)}/upload", status_code=303)
+
     @r.post("/upload/confirm")
     def confirm(request: Request, who: Person, agency: str, file: FormText = "",
                 name: FormText = "", csrf: FormText = "") -> Response:
@@ -88,8 +96,15 @@ def routes(r: APIRouter) -> None:
         may_upload(request, who, agency)
         kept = folder(request, who) / file
         if not KEPT.match(file) or not kept.is_file():
-            return show(request, agency, status=410, refused="st_upload_gone")
+            return again(agency, "st_upload_gone")
         return store(request, who, agency, kept, name)
+
+
+def again(agency: str, said: str) -> Response:
+    """Back to the upload form, saying why: no file was chosen, or the file to confirm is no
+    longer kept (stored already, expired, or another person's)."""
+    return RedirectResponse(f"/app/agencies/{quote(agency)}/upload?said={said}",
+                            status_code=303)
 
 
 def may_upload(request: Request, who: Principal, agency: str) -> None:
@@ -103,8 +118,7 @@ def checked(request: Request, who: Principal, agency: str, kept: Path, name: str
     if sub.problems:
         kept.unlink(missing_ok=True)
         return show(request, agency, status=422, name=name, report=report(sub.problems))
-    return show(request, agency, name=name, kept=kept.name, records=len(sub.changeset),
-                rows=sub.rows)
+    return show(request, agency, name=name, kept=kept.name, rows=sub.rows)
 
 
 def store(request: Request, who: Principal, agency: str, kept: Path, name: str) -> Response:
@@ -118,12 +132,20 @@ def store(request: Request, who: Principal, agency: str, kept: Path, name: str) 
     outcome = guard.apply_checked(who, sub.changeset)
     kept.unlink(missing_ok=True)
     return show(request, agency, status=201, name=name, stored=outcome.stored,
-                unchanged=outcome.unchanged, by_kind=outcome.by_label, event=outcome.event)
+                unchanged=outcome.unchanged, event=outcome.event,
+                by_kind=[(kind_name(k), n) for k, n in sorted(outcome.by_label.items())])
 
 
 def report(problems: list[Problem]) -> list[ReportRow]:
     return [ReportRow(sheet_label(p.sheet), p.row, column_label(p.sheet, p.column),
                       p.message_fa, p.message_en, p.requirement, p.value) for p in problems]
+
+
+def kind_name(label: str) -> dict[str, str]:
+    """A store label (`Duty`) as a person reads it: its sheet's fa and en names."""
+    kind = kinds.by_label().get(label)
+    return ({"fa": kind.sheet.label_fa, "en": kind.sheet.label_en} if kind
+            else {"fa": label, "en": label})
 
 
 def sheet_label(sheet: str | None) -> str:
@@ -151,7 +173,7 @@ async def keep(request: Request, who: Principal, workbook: UploadFile, suffix: s
     """The upload, at most MAX_UPLOAD bytes, written once under its SHA-256."""
     target = folder(request, who)
     target.mkdir(parents=True, exist_ok=True, mode=0o700)
-    sweep(target)
+    sweep(target.parent)
     digest, size, chunks = hashlib.sha256(), 0, []
     while chunk := await workbook.read(CHUNK):
         size += len(chunk)
@@ -173,10 +195,10 @@ def write(path: Path, content: bytes) -> None:
     os.replace(part, path)
 
 
-def sweep(target: Path) -> None:
-    """Files left unconfirmed for a day are removed."""
+def sweep(uploads: Path) -> None:
+    """Files left unconfirmed for a day, by anyone, are removed."""
     limit = time.time() - KEEP_SECONDS
-    for old in target.iterdir():
+    for old in uploads.glob("*/*"):
         try:
             if old.stat().st_mtime < limit:
                 old.unlink(missing_ok=True)
@@ -186,6 +208,8 @@ def sweep(target: Path) -> None:
 
 def show(request: Request, agency: str, status: int = 200, **context: Any) -> Response:
     values: dict[str, Any] = {"name": None, "report": None, "kept": None, "stored": None,
-                              "refused": None, "records": 0, "rows": 0}
+                              "refused": None, "rows": 0, **context}
+    # a file name in a sentence of the other direction is isolated (Unicode FSI … PDI)
+    shown = f"\u2068{values['name']}\u2069" if values["name"] else ""
     return page(request, "steward_upload.html", status=status, agency=agency,
-                max_mib=MAX_UPLOAD // 2**20, **{**values, **context})
+                max_mib=MAX_UPLOAD // 2**20, shown_name=shown, **values)

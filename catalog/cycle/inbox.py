@@ -49,6 +49,14 @@ class RecordChange:
     fields: list[dict[str, Any]]
 
 
+@dataclass(frozen=True)
+class Submission:
+    """A step's submission: when it was last submitted, and its records' changes."""
+
+    since: str | None
+    records: list[RecordChange]
+
+
 def waiting(cycle: Cycle, steps: list[tuple[str, StepStatus]]) -> list[Waiting]:
     """These submitted steps as an inbox, oldest submission first."""
     found = [Waiting(code, s, submitted_at(cycle, code, s.step), count(cycle, code, s.step))
@@ -68,17 +76,14 @@ def count(cycle: Cycle, agency: str, step: int) -> int:
     kind = KINDS.get(step)
     if kind is None:
         return 0
-    changed = cycle.store.records_with_changes(str(cycle.iris.agency(agency)), kind.label)
-    return len(cycle._pending(agency, kind)) + len(changed)
+    return len(cycle._pending(agency, kind)) + len(Changes(cycle).of_agency(agency, kind))
 
 
-def submission(cycle: Cycle, agency: str, step: int) -> list[RecordChange]:
+def submission(cycle: Cycle, agency: str, step: int) -> Submission:
     """What the step's approval would decide, record by record, field by field."""
     kind = KINDS.get(step)
-    if kind is None:
-        return []
-    return sorted(_added(cycle, agency, kind) + _changed(cycle, agency, kind),
-                  key=lambda c: c.iri)
+    found = [] if kind is None else _added(cycle, agency, kind) + _changed(cycle, agency, kind)
+    return Submission(submitted_at(cycle, agency, step), sorted(found, key=lambda c: c.iri))
 
 
 def _added(cycle: Cycle, agency: str, kind: IssuedKind) -> list[RecordChange]:
