@@ -1,6 +1,6 @@
 """The HTTP API: health, and every resource dereferenceable by its IRI (JSON, JSON-LD, Turtle,
-N-Triples, RDF/XML by content negotiation; a page for a browser, ADR 0031). The rest of the
-API has its own issue (#6)."""
+N-Triples, RDF/XML by content negotiation; a page for a browser, ADR 0031); the routers of
+each area, and the web app (api.web)."""
 
 from __future__ import annotations
 

@@ -199,7 +199,7 @@ def test_authentication_revocation_disabling_and_expiry(world: World) -> None:
 
     [listed] = accounts.tokens(HIDDEN.name)
     assert listed["id"] == token_id and listed["label"] == LABEL and listed["revoked"] is None
-    assert set(listed) == {"id", "label", "created", "expires", "revoked"}  # never the hash
+    assert set(listed) == {"id", "label", "created", "expires", "revoked", "purpose"}  # no hash
     found = accounts.find(HIDDEN.name)
     assert found is not None and found.live_tokens == 1 and not found.disabled
 

@@ -1,6 +1,6 @@
 """Browser tests (ADR 0031): Debian's Chromium under Playwright, against govcat served over a
-store holding the demo catalog (`demo_site`, built once per module and store kind, read
-by the page tests of a module) or an empty one of the test's own (`site`)."""
+store holding the demo catalog (`demo_site`, read only, built once per test process and store
+kind) or an empty one of the test's own (`site`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
+from catalog.cycle.engine import Cycle
 from catalog.iris import Iris
+from catalog.port import GraphStore
 from catalog.registry import Registry
 from catalog.store.falkordb_server import FalkorServer
 from catalog.store.falkordb_store import FalkorStore
@@ -45,21 +47,41 @@ def _demo(registry: Registry) -> Registry:
     return registry
 
 
-@pytest.fixture(scope="module", params=STORES)
-def demo_site(request: pytest.FixtureRequest) -> Iterator[Site]:
-    """The demo catalog served, once per test module and store kind (Neo4j's test server has
-    one database, which other modules clear); page tests only read it (a test that writes
-    uses `site`)."""
-    if request.param == "falkordb":
+def demo_registry(request: pytest.FixtureRequest, kind: str, graph: str) -> Registry:
+    """An empty store of `kind` (FalkorDB: the graph `graph`) with the demo built in it."""
+    if kind == "falkordb":
         server: FalkorServer = request.getfixturevalue("falkor_server")
-        store = FalkorStore(server.connect(), "web-demo")
+        store: GraphStore = FalkorStore(server.connect(), graph)
     else:
         store = Neo4jStore(request.getfixturevalue("neo4j_driver"), "neo4j")
     store.clear()
     store.setup()
     registry = Registry(store, Iris(BASE))
     registry.ensure_code_lists()
-    with serve(_demo(registry)) as s:
+    return _demo(registry)
+
+
+def _mark(registry: Registry) -> tuple[object, ...]:
+    """What changes when anything is written to the catalog: the newest change, the cycle's
+    steps and the counts of every kind of node (another test file clears Neo4j's database)."""
+    steps = sorted((code, s.step, s.state.value) for code, s in Cycle(
+        registry.store, registry.iris).all_steps())
+    return registry.store.last_change(), tuple(steps), tuple(sorted(registry.counts().items()))
+
+
+_BUILT: dict[str, tuple[Registry, tuple[object, ...]]] = {}
+
+
+@pytest.fixture(scope="module", params=STORES)
+def demo_site(request: pytest.FixtureRequest) -> Iterator[Site]:
+    """The demo catalog served, to be read only: built once per test process and store kind
+    and built again when another test file cleared or changed the store (Neo4j's test server
+    has one database). A test that writes uses `site`, or a demo of its own module."""
+    built = _BUILT.get(request.param)
+    if built is None or _mark(built[0]) != built[1]:
+        registry = demo_registry(request, request.param, "web-demo")
+        built = _BUILT[request.param] = (registry, _mark(registry))
+    with serve(built[0]) as s:
         yield s
 
 
