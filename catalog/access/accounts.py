@@ -29,6 +29,7 @@ import secrets
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -48,14 +49,19 @@ from catalog.port import CredentialSwap, GraphStore, SealedCredential, StoreErro
 
 _TOKEN = re.compile(r"^gct_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
 DEFAULT_DAYS = 90
+_TRIES = 50  # reads and writes again when a credential changed meanwhile
 API, SESSION, PASSWORD = "api", "session", "password"  # a token's purpose
 SESSION_HOURS = 12
 LINK_HOURS = 72
 MIN_PASSWORD = 10
 _HASHER = PasswordHasher()  # Argon2id with RFC 9106's low-memory parameters
-# Verified against when an account has no password, so timing does not tell which have one.
-_NO_PASSWORD = _HASHER.hash(secrets.token_urlsafe(16))
-_TRIES = 50  # reads and writes again when a credential changed meanwhile
+
+
+@cache
+def _no_password() -> str:
+    """Verified against when an account has no password, so timing does not tell which have
+    one; made on the first sign-in, not when a command imports this module."""
+    return _HASHER.hash(secrets.token_urlsafe(16))
 
 
 @dataclass(frozen=True)
@@ -128,16 +134,9 @@ class Accounts:
     def disable(self, name: str) -> int:
         """Disable an account and revoke its tokens; returns how many were revoked."""
         key = self._account_key(name)
-        for _ in range(_TRIES):
-            was, old = self._account(key)
-            if was is None or old is None:
-                raise AccountError(f"no account {name!r}")
-            content = {**old, "disabled": True, "updated": self._stamp(),
-                       "generation": int(old["generation"]) + 1}
-            if self.store.swap_credential(key, was, self.sealer.seal(key, content)):
-                break
-        else:
-            raise _busy()
+        old = self._rewrite(key, name, lambda old: {
+            **old, "disabled": True, "updated": self._stamp(),
+            "generation": int(old["generation"]) + 1})
         # The new generation has revoked them already; each is marked too, for its listing.
         live = [(k, s, t) for k, s, t in self._tokens_of(key)
                 if t["revoked"] is None and t["generation"] == old["generation"]]
@@ -255,9 +254,9 @@ class Accounts:
         """A session token for the name and password, or Unauthenticated (the same answer for
         an unknown name, a wrong password, no password yet and a disabled account)."""
         _, account = self._account(self._account_key(name))
-        stored = (account or {}).get("password") or _NO_PASSWORD
+        stored = (account or {}).get("password") or _no_password()
         try:
-            ok = _HASHER.verify(stored, password) and stored is not _NO_PASSWORD
+            ok = _HASHER.verify(stored, password) and stored is not _no_password()
         except (VerificationError, InvalidHashError):
             ok = False
         if not ok or account is None or account["disabled"]:
@@ -276,15 +275,25 @@ class Accounts:
         if len(password) < MIN_PASSWORD or password.strip().casefold() == name.casefold():
             raise AccountError(f"a password has at least {MIN_PASSWORD} characters and is not "
                                "the account's name")
-        key = self._account_key(name)
         hashed = _HASHER.hash(password)
+
+        def with_password(old: dict[str, Any]) -> dict[str, Any]:
+            if old["disabled"]:
+                raise AccountError(f"no active account {name!r}")
+            return {**old, "password": hashed, "updated": self._stamp()}
+
+        self._rewrite(self._account_key(name), name, with_password)
+
+    def _rewrite(self, key: str, name: str,
+                 change: Callable[[dict[str, Any]], dict[str, Any]]) -> dict[str, Any]:
+        """Seal the account's value as `change` makes it of the stored one (read again when
+        another process changed it meanwhile); returns the value it replaced."""
         for _ in range(_TRIES):
             was, old = self._account(key)
-            if was is None or old is None or old["disabled"]:
-                raise AccountError(f"no active account {name!r}")
-            content = {**old, "password": hashed, "updated": self._stamp()}
-            if self.store.swap_credential(key, was, self.sealer.seal(key, content)):
-                return
+            if was is None or old is None:
+                raise AccountError(f"no account {name!r}")
+            if self.store.swap_credential(key, was, self.sealer.seal(key, change(old))):
+                return old
         raise _busy()
 
     # -- the sealed nodes ---------------------------------------------------------------------

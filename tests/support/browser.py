@@ -103,3 +103,26 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def open_chain_graph(page: Page, site: Site, chain_fa: str) -> None:
+    """The named query chain-links for the chain titled `chain_fa`, run, its graph drawn."""
+    page.goto(site.url + "/app/queries/chain-links")
+    page.get_by_label("زنجیره خدمت").select_option(label=chain_fa)
+    page.get_by_role("button", name="اجرای پرسش").click()
+    page.wait_for_selector("#au-graph[data-ready='yes']")
+
+
+def graph_labels(page: Page) -> list[str]:
+    """The labels of the nodes the graph drew (api/web/static/graph.js)."""
+    return list(page.evaluate("govcatGraph.nodes().map(n => n.data('label'))"))
+
+
+def click_graph_node(page: Page, href: str) -> None:
+    """A real click on the canvas, where cytoscape drew the node of this record."""
+    page.locator("#au-graph").scroll_into_view_if_needed()
+    at = page.evaluate("(href) => govcatGraph.nodes().filter(n => n.data('href') === href)"
+                       "[0].renderedPosition()", href)
+    box = page.locator("#au-graph").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])

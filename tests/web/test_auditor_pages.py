@@ -15,7 +15,16 @@ from playwright.sync_api import Browser, Page, expect
 from api.web.render import messages
 from cli.demo import demo_password, demo_token
 from graph_queries import named
-from tests.support.browser import Site, assert_accessible, new_page, screenshot, sign_in
+from tests.support.browser import (
+    Site,
+    assert_accessible,
+    click_graph_node,
+    graph_labels,
+    new_page,
+    open_chain_graph,
+    screenshot,
+    sign_in,
+)
 
 CHAIN = "راه‌اندازی کسب‌وکار"  # the demo's "start a business" chain, CH-BUSINESS
 LICENCE = "/id/agency/TEHRAN_MUN/service/business-licence"  # its final service
@@ -73,36 +82,19 @@ def test_a_query_with_a_parameter_answers_a_table_and_the_apis_csv(browser: Brow
 
 
 def _chain_graph(page: Page, site: Site) -> None:
-    page.goto(site.url + "/app/queries/chain-links")
-    page.get_by_label("زنجیره خدمت").select_option(label=CHAIN)
-    page.get_by_role("button", name="اجرای پرسش").click()
-    page.wait_for_selector("#au-graph[data-ready='yes']")
-
-
-def _labels(page: Page) -> list[str]:
-    return list(page.evaluate("govcatGraph.nodes().map(n => n.data('label'))"))
-
-
-def _click_node(page: Page, href: str) -> None:
-    """A real click on the canvas, where cytoscape drew the node of this record."""
-    page.locator("#au-graph").scroll_into_view_if_needed()
-    at = page.evaluate("(href) => govcatGraph.nodes().filter(n => n.data('href') === href)"
-                       "[0].renderedPosition()", href)
-    box = page.locator("#au-graph").bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+    open_chain_graph(page, site, CHAIN)
 
 
 def test_the_start_a_business_chain_as_a_graph_opens_its_services(browser: Browser,
                                                                   demo_site: Site) -> None:
     page = _auditor(browser, demo_site)
     _chain_graph(page, demo_site)
-    labels = _labels(page)
+    labels = graph_labels(page)
     assert CHAIN in labels and LICENCE_FA in labels and TAXPAYER_FA in labels
     assert not [x for x in labels if "://" in x or "/id/" in x], labels  # titles, not IRIs
     assert_accessible(page)
     screenshot(page, "auditor-chain-graph")
-    _click_node(page, LICENCE)
+    click_graph_node(page, LICENCE)
     page.wait_for_url(demo_site.url + LICENCE)
 
     _chain_graph(page, demo_site)  # the list beside the graph: the same nodes, as links
@@ -125,7 +117,7 @@ def test_the_graph_speaks_english_in_english(browser: Browser, demo_site: Site) 
     page.context.add_cookies([{"name": "govcat_lang", "value": "en", "url": demo_site.url}])
     page.goto(demo_site.url + "/app/queries/chain-links?run=1&chain=chain/CH-BUSINESS")
     page.wait_for_selector("#au-graph[data-ready='yes']")
-    assert "Starting a business" in _labels(page)
+    assert "Starting a business" in graph_labels(page)
     expect(page.get_by_role("table", name="The nodes of the graph")).to_be_visible()
     assert_accessible(page)
     page.context.close()

@@ -18,7 +18,16 @@ from cli import demo as people
 from cli.demo import demo_password
 from cli.main import DEMO_WORKBOOK
 from loaders.submission import read_submission
-from tests.support.browser import Site, assert_accessible, new_page, screenshot, sign_in
+from tests.support.browser import (
+    Site,
+    assert_accessible,
+    click_graph_node,
+    graph_labels,
+    new_page,
+    open_chain_graph,
+    screenshot,
+    sign_in,
+)
 from tests.web.agency_workbook import NEW_DUTY, NEW_DUTY_FA, agency_workbook, new_duty_row
 
 SABT_FA = "سازمان ثبت احوال کشور"
@@ -106,20 +115,12 @@ def _auditor_opens_the_chain(browser: Browser, site: Site) -> None:
     page = _person(browser, site, "auditor")
     page.get_by_role("link", name="پرسش‌های نظارتی").first.click()
     assert_accessible(page)
-    page.goto(site.url + "/app/queries/chain-links")
-    page.get_by_label("زنجیره خدمت").select_option(label=CHAIN)
-    page.get_by_role("button", name="اجرای پرسش").click()
-    page.wait_for_selector("#au-graph[data-ready='yes']")
-    labels = page.evaluate("govcatGraph.nodes().map(n => n.data('label'))")
+    open_chain_graph(page, site, CHAIN)
+    labels = graph_labels(page)
     assert CHAIN in labels and SERVICE_FA in labels
     assert_accessible(page)
     screenshot(page, "walkthrough-chain-graph")
-    page.locator("#au-graph").scroll_into_view_if_needed()
-    at = page.evaluate("(href) => govcatGraph.nodes().filter(n => n.data('href') === href)"
-                       "[0].renderedPosition()", SERVICE)
-    box = page.locator("#au-graph").bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+    click_graph_node(page, SERVICE)
     page.wait_for_url(site.url + SERVICE)
     expect(page.get_by_role("heading", level=1)).to_contain_text(SERVICE_FA)
     assert_accessible(page)
